@@ -1,0 +1,75 @@
+/* Vessel identifiers and names as registries define them: IMO ship numbers
+ * with their check digit, MMSI structure (ITU-R M.585: the MID, the prefixes
+ * of coast stations, SAR aircraft, handhelds, AIS-SART/MOB/EPIRB, aids to
+ * navigation), the flag state from the MID when a MID table is loaded, and
+ * the name normalisation used to compare names across AIS and lists (case,
+ * punctuation, Cyrillic transliteration, Latin accents, M/V-style prefixes).
+ * Everything here is pure: no I/O except st_mid_table_load. */
+#ifndef SHIPTRACE_REGISTRY_H
+#define SHIPTRACE_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "shiptrace/status.h"
+
+/* 1 when imo is a 7-digit IMO ship number whose last digit is the check
+ * digit: sum of the first six digits weighted 7,6,5,4,3,2, modulo 10. */
+int st_imo_valid(uint32_t imo);
+
+/* Parses exactly seven digits (an optional leading "IMO" and spaces are
+ * allowed) into *pImo. Returns 1 for a number with a valid check digit, 0
+ * for one that is well formed but fails it (*pImo still set), -1 for text
+ * that is not an IMO number at all (*pImo = 0). */
+int st_imo_parse(const char *z, size_t n, uint32_t *pImo);
+
+/* What an MMSI's structure says about the station (ITU-R M.585). */
+typedef enum {
+	ST_MMSI_INVALID = 0,   /* not 9 digits, or a prefix ITU does not assign */
+	ST_MMSI_SHIP,          /* MIDXXXXXX, MID 201..775 */
+	ST_MMSI_GROUP,         /* 0MIDXXXXX: group of ships */
+	ST_MMSI_COAST,         /* 00MIDXXXX: coast station */
+	ST_MMSI_SAR_AIRCRAFT,  /* 111MIDXXX */
+	ST_MMSI_HANDHELD,      /* 8MIDXXXXX: handheld VHF with DSC/GNSS */
+	ST_MMSI_CRAFT_AUX,     /* 98MIDXXXX: craft associated with a parent ship */
+	ST_MMSI_ATON,          /* 99MIDXXXX: aid to navigation */
+	ST_MMSI_SART,          /* 970XXYYYY: AIS-SART */
+	ST_MMSI_MOB,           /* 972XXYYYY: man overboard device */
+	ST_MMSI_EPIRB          /* 974XXYYYY: EPIRB-AIS */
+} st_mmsi_kind;
+
+/* Classifies a number as an MMSI; *pMid (may be NULL) gets the MID it
+ * carries (0 when the kind has none). A ship MMSI needs MID 201..775. */
+st_mmsi_kind st_mmsi_classify(uint32_t mmsi, int *pMid);
+const char *st_mmsi_kind_name(st_mmsi_kind k); /* "ship", "coast", ... */
+
+/* The ITU table of Maritime Identification Digits. shiptrace ships it as
+ * data/mid.csv; without it MMSIs are checked for structure only. */
+typedef struct st_mid_table st_mid_table;
+
+/* Loads a CSV whose header names a `mid` column and optionally `alpha2`
+ * (or `iso2`/`iso`/`code`) and `country` (or `name`/`flag`). Returns
+ * ST_ENOTFOUND when the file does not exist; errors name file and line. */
+st_status st_mid_table_load(st_mid_table **ppTab, const char *zPath,
+                            char *zErr, size_t nErr);
+void st_mid_table_free(st_mid_table *t);
+/* Country name and ISO 3166 alpha-2 code for a MID, or NULL when unknown. */
+const char *st_mid_country(const st_mid_table *t, int mid);
+const char *st_mid_alpha2(const st_mid_table *t, int mid);
+int st_mid_count(const st_mid_table *t);
+
+/* Normalises a UTF-8 name for matching into zOut (nOut bytes, always
+ * NUL-terminated): Cyrillic transliterated (ICAO Doc 9303 table), Latin
+ * letters with accents folded, uppercase, every run of other characters a
+ * single space, leading vessel prefixes (M/V, MV, MT, M/T, MS, MY, SS, FV)
+ * dropped. "m/v Ангара" and "ANGARA" both give "ANGARA". Returns the length
+ * written. Invalid UTF-8 bytes count as separators. */
+size_t st_name_normalize(const char *zIn, size_t nIn, char *zOut, size_t nOut);
+
+/* Converts latin-1 (ISO 8859-1) bytes to UTF-8 into zOut (nOut bytes, at
+ * least 2*nIn+1 for any input). Returns the length written. */
+size_t st_latin1_to_utf8(const char *zIn, size_t nIn, char *zOut, size_t nOut);
+
+/* 1 when the bytes are valid UTF-8. */
+int st_utf8_valid(const char *z, size_t n);
+
+#endif

@@ -1,0 +1,447 @@
+/* Identifier checks and name normalisation. IMO numbers carry a check digit
+ * (IMO Resolution A.1117(30)); MMSIs carry their kind in their leading
+ * digits (ITU-R M.585). Names are compared after a normalisation that makes
+ * "m/v Ангара", "M.V. ANGARA" and "ANGARA" equal: lists write names in Latin
+ * capitals with punctuation, AIS in six-bit ASCII, Russian registries in
+ * Cyrillic. The transliteration table is ICAO Doc 9303 (the one Russian
+ * passports have used since 2014), fixed so results never depend on locale. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "shiptrace/registry.h"
+#include "registry/csvrec.h"
+
+int st_imo_valid(uint32_t imo)
+{
+	if (imo < 1000000 || imo > 9999999)
+		return 0;
+	unsigned d[7];
+	uint32_t v = imo;
+	for (int i = 6; i >= 0; i--) {
+		d[i] = v % 10;
+		v /= 10;
+	}
+	unsigned sum = 0;
+	for (int i = 0; i < 6; i++)
+		sum += d[i] * (unsigned)(7 - i);
+	return sum % 10 == d[6];
+}
+
+int st_imo_parse(const char *z, size_t n, uint32_t *pImo)
+{
+	size_t i = 0;
+	*pImo = 0;
+	while (i < n && (z[i] == ' ' || z[i] == '\t'))
+		i++;
+	if (n - i >= 3 && st__field_is(z + i, 3, "IMO")) {
+		i += 3;
+		while (i < n && (z[i] == ' ' || z[i] == ':' || z[i] == '\t'))
+			i++;
+	}
+	size_t j = i;
+	uint32_t v = 0;
+	while (j < n && z[j] >= '0' && z[j] <= '9' && j - i < 8)
+		v = v * 10 + (uint32_t)(z[j++] - '0');
+	size_t k = j;
+	while (k < n && (z[k] == ' ' || z[k] == '\t' || z[k] == '\r' || z[k] == '.'))
+		k++;
+	if (j - i != 7 || k != n)
+		return -1;
+	*pImo = v;
+	return st_imo_valid(v);
+}
+
+static int mid_ok(int mid)
+{
+	return mid >= 201 && mid <= 775;
+}
+
+st_mmsi_kind st_mmsi_classify(uint32_t mmsi, int *pMid)
+{
+	int mid = 0;
+	st_mmsi_kind k = ST_MMSI_INVALID;
+	if (mmsi > 999999999u)
+		goto done;
+	/* Nine digits with leading zeros: the value's digit count says which
+	 * zero-prefixed kind it is. */
+	unsigned d1 = mmsi / 100000000u;          /* first digit */
+	unsigned d12 = mmsi / 10000000u;          /* first two */
+	unsigned d123 = mmsi / 1000000u;          /* first three */
+	if (mmsi < 1000000u) {
+		goto done; /* 000XXXXXX: no ITU meaning */
+	} else if (mmsi < 10000000u) {
+		mid = (int)(mmsi / 10000u); /* 00MIDXXXX */
+		k = ST_MMSI_COAST;
+	} else if (mmsi < 100000000u) {
+		mid = (int)(mmsi / 100000u); /* 0MIDXXXXX */
+		k = ST_MMSI_GROUP;
+	} else if (d123 == 111) {
+		mid = (int)((mmsi / 1000u) % 1000u);
+		k = ST_MMSI_SAR_AIRCRAFT;
+	} else if (d123 == 970) {
+		k = ST_MMSI_SART;
+	} else if (d123 == 972) {
+		k = ST_MMSI_MOB;
+	} else if (d123 == 974) {
+		k = ST_MMSI_EPIRB;
+	} else if (d12 == 98) {
+		mid = (int)((mmsi / 10000u) % 1000u);
+		k = ST_MMSI_CRAFT_AUX;
+	} else if (d12 == 99) {
+		mid = (int)((mmsi / 10000u) % 1000u);
+		k = ST_MMSI_ATON;
+	} else if (d1 == 8) {
+		mid = (int)((mmsi / 100000u) % 1000u);
+		k = ST_MMSI_HANDHELD;
+	} else if (d1 >= 2 && d1 <= 7) {
+		mid = (int)d123;
+		k = ST_MMSI_SHIP;
+	}
+	if (k != ST_MMSI_INVALID && k != ST_MMSI_SART && k != ST_MMSI_MOB &&
+	    k != ST_MMSI_EPIRB && !mid_ok(mid)) {
+		k = ST_MMSI_INVALID;
+		mid = 0;
+	}
+done:
+	if (k == ST_MMSI_INVALID)
+		mid = 0;
+	if (pMid)
+		*pMid = mid;
+	return k;
+}
+
+const char *st_mmsi_kind_name(st_mmsi_kind k)
+{
+	switch (k) {
+	case ST_MMSI_SHIP: return "ship";
+	case ST_MMSI_GROUP: return "group";
+	case ST_MMSI_COAST: return "coast";
+	case ST_MMSI_SAR_AIRCRAFT: return "sar_aircraft";
+	case ST_MMSI_HANDHELD: return "handheld";
+	case ST_MMSI_CRAFT_AUX: return "craft_associated";
+	case ST_MMSI_ATON: return "aid_to_navigation";
+	case ST_MMSI_SART: return "ais_sart";
+	case ST_MMSI_MOB: return "man_overboard";
+	case ST_MMSI_EPIRB: return "epirb";
+	case ST_MMSI_INVALID: break;
+	}
+	return "invalid";
+}
+
+/* ------------------------------------------------------------------ MID */
+
+struct st_mid_table {
+	char *azCountry[1000];
+	char azAlpha2[1000][3];
+	int n;
+};
+
+void st_mid_table_free(st_mid_table *t)
+{
+	if (!t)
+		return;
+	for (int i = 0; i < 1000; i++)
+		free(t->azCountry[i]);
+	free(t);
+}
+
+static int find_col(const st__csv *c, const char *const *azName)
+{
+	for (int i = 0; i < c->nField; i++)
+		for (const char *const *a = azName; *a; a++)
+			if (st__field_is(c->azField[i], c->anField[i], *a))
+				return i;
+	return -1;
+}
+
+st_status st_mid_table_load(st_mid_table **ppTab, const char *zPath,
+                            char *zErr, size_t nErr)
+{
+	static const char *const azMid[] = {"mid", "MID", NULL};
+	static const char *const azA2[] = {"alpha2", "iso2", "iso", "code",
+	                                   "iso_alpha2", "country_code", NULL};
+	static const char *const azCty[] = {"country", "name", "flag",
+	                                    "country_name", NULL};
+	char *zBuf;
+	size_t nBuf;
+	*ppTab = NULL;
+	st_status rc = st__read_file(zPath, "utf-8", 4u << 20, &zBuf, &nBuf, zErr, nErr);
+	if (rc)
+		return rc;
+	st_mid_table *t = calloc(1, sizeof *t);
+	if (!t) {
+		free(zBuf);
+		return ST_ENOMEM;
+	}
+	st__csv c;
+	st__csv_init(&c, zBuf, nBuf, ',');
+	int iMid = -1, iA2 = -1, iCty = -1;
+	/* Header: skip comment lines starting with '#'. */
+	while ((rc = st__csv_next(&c)) == ST_OK) {
+		if (c.nField >= 1 && c.anField[0] > 0 && c.azField[0][0] == '#')
+			continue;
+		iMid = find_col(&c, azMid);
+		iA2 = find_col(&c, azA2);
+		iCty = find_col(&c, azCty);
+		break;
+	}
+	if (rc != ST_OK || iMid < 0) {
+		snprintf(zErr, nErr, "%s:%llu: no 'mid' column in the header", zPath,
+		         (unsigned long long)c.recLine);
+		rc = ST_EFORMAT;
+		goto fail;
+	}
+	while ((rc = st__csv_next(&c)) != ST_ENOTFOUND) {
+		if (rc == ST_ENOMEM)
+			goto fail;
+		if (rc != ST_OK || c.nField <= iMid) {
+			snprintf(zErr, nErr, "%s:%llu: malformed row", zPath,
+			         (unsigned long long)c.recLine);
+			rc = ST_EMALFORMED;
+			goto fail;
+		}
+		if (c.nField == 1 && c.anField[0] == 0)
+			continue;
+		if (c.anField[iMid] > 0 && c.azField[iMid][0] == '#')
+			continue;
+		int mid = atoi(c.azField[iMid]);
+		if (!mid_ok(mid)) {
+			snprintf(zErr, nErr, "%s:%llu: MID '%s' outside 201..775", zPath,
+			         (unsigned long long)c.recLine, c.azField[iMid]);
+			rc = ST_EMALFORMED;
+			goto fail;
+		}
+		if (iCty >= 0 && iCty < c.nField && !t->azCountry[mid]) {
+			t->azCountry[mid] = strdup(c.azField[iCty]);
+			if (!t->azCountry[mid]) {
+				rc = ST_ENOMEM;
+				goto fail;
+			}
+		}
+		if (iA2 >= 0 && iA2 < c.nField && c.anField[iA2] == 2) {
+			t->azAlpha2[mid][0] = c.azField[iA2][0];
+			t->azAlpha2[mid][1] = c.azField[iA2][1];
+		}
+		t->n++;
+	}
+	st__csv_free(&c);
+	free(zBuf);
+	*ppTab = t;
+	return ST_OK;
+fail:
+	st__csv_free(&c);
+	free(zBuf);
+	st_mid_table_free(t);
+	return rc;
+}
+
+const char *st_mid_country(const st_mid_table *t, int mid)
+{
+	if (!t || mid < 0 || mid > 999)
+		return NULL;
+	return t->azCountry[mid];
+}
+
+const char *st_mid_alpha2(const st_mid_table *t, int mid)
+{
+	if (!t || mid < 0 || mid > 999 || !t->azAlpha2[mid][0])
+		return NULL;
+	return t->azAlpha2[mid];
+}
+
+int st_mid_count(const st_mid_table *t)
+{
+	return t ? t->n : 0;
+}
+
+/* ---------------------------------------------------------- encodings */
+
+size_t st_latin1_to_utf8(const char *zIn, size_t nIn, char *zOut, size_t nOut)
+{
+	size_t m = 0;
+	if (nOut == 0)
+		return 0;
+	for (size_t i = 0; i < nIn; i++) {
+		unsigned char ch = (unsigned char)zIn[i];
+		size_t need = ch < 0x80 ? 1 : 2;
+		if (m + need + 1 > nOut)
+			break;
+		if (ch < 0x80)
+			zOut[m++] = (char)ch;
+		else {
+			zOut[m++] = (char)(0xC0 | (ch >> 6));
+			zOut[m++] = (char)(0x80 | (ch & 0x3F));
+		}
+	}
+	zOut[m] = '\0';
+	return m;
+}
+
+/* Decodes one UTF-8 sequence at z[0..n); returns its length and the code
+ * point in *pCp, or 0 for an invalid sequence (overlongs, surrogates and
+ * values above U+10FFFF included). */
+static size_t utf8_decode(const unsigned char *z, size_t n, unsigned *pCp)
+{
+	unsigned c = z[0];
+	if (c < 0x80) {
+		*pCp = c;
+		return 1;
+	}
+	size_t len;
+	unsigned cp, min;
+	if ((c & 0xE0) == 0xC0)
+		len = 2, cp = c & 0x1F, min = 0x80;
+	else if ((c & 0xF0) == 0xE0)
+		len = 3, cp = c & 0x0F, min = 0x800;
+	else if ((c & 0xF8) == 0xF0)
+		len = 4, cp = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((z[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (z[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	*pCp = cp;
+	return len;
+}
+
+int st_utf8_valid(const char *z, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)z;
+	size_t i = 0;
+	while (i < n) {
+		unsigned cp;
+		size_t len = utf8_decode(p + i, n - i, &cp);
+		if (!len)
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------ normalisation */
+
+/* ICAO Doc 9303 Cyrillic (U+0410..U+044F, upper then lower case share one
+ * row): А..Я. Ь is dropped, Ъ is IE as the standard says. */
+static const char *const azCyr[32] = {
+	"A", "B", "V", "G", "D", "E", "ZH", "Z", "I", "I", "K", "L", "M", "N",
+	"O", "P", "R", "S", "T", "U", "F", "KH", "TS", "CH", "SH", "SHCH", "IE",
+	"Y", "", "E", "IU", "IA"};
+
+/* Latin-1 supplement U+00C0..U+00FF folded to ASCII capitals; "" for the
+ * two arithmetic signs, which act as separators. */
+static const char *const azLat1[64] = {
+	"A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I",
+	"I", "I", "D", "N", "O", "O", "O", "O", "O", "", "O", "U", "U", "U",
+	"U", "Y", "TH", "SS", "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E",
+	"E", "E", "I", "I", "I", "I", "D", "N", "O", "O", "O", "O", "O", "",
+	"O", "U", "U", "U", "U", "Y", "TH", "Y"};
+
+/* Returns the ASCII capitals for one code point, NULL for a separator. */
+static const char *fold(unsigned cp, char *zOne)
+{
+	if ((cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9')) {
+		zOne[0] = (char)cp;
+		zOne[1] = 0;
+		return zOne;
+	}
+	if (cp >= 'a' && cp <= 'z') {
+		zOne[0] = (char)(cp - 32);
+		zOne[1] = 0;
+		return zOne;
+	}
+	if (cp >= 0xC0 && cp <= 0xFF) {
+		const char *z = azLat1[cp - 0xC0];
+		return *z ? z : NULL;
+	}
+	if (cp >= 0x410 && cp <= 0x44F)
+		return azCyr[(cp - 0x410) & 31];
+	switch (cp) {
+	case 0x401: case 0x451: return "E";   /* Ё */
+	case 0x404: case 0x454: return "IE";  /* Є (Ukrainian) */
+	case 0x406: case 0x456: return "I";   /* І */
+	case 0x407: case 0x457: return "I";   /* Ї */
+	case 0x490: case 0x491: return "G";   /* Ґ */
+	case 0x40E: case 0x45E: return "U";   /* Ў (Belarusian) */
+	case 0x152: case 0x153: return "OE";
+	case 0x160: case 0x161: return "S";
+	case 0x17D: case 0x17E: return "Z";
+	case 0x178: return "Y";
+	case 0x100: case 0x101: case 0x102: case 0x103: case 0x104: case 0x105:
+		return "A";
+	case 0x106: case 0x107: case 0x10C: case 0x10D: return "C";
+	case 0x118: case 0x119: case 0x11A: case 0x11B: return "E";
+	case 0x141: case 0x142: return "L";
+	case 0x143: case 0x144: case 0x147: case 0x148: return "N";
+	case 0x158: case 0x159: return "R";
+	case 0x15A: case 0x15B: case 0x15E: case 0x15F: return "S";
+	case 0x162: case 0x163: case 0x164: case 0x165: return "T";
+	case 0x16E: case 0x16F: return "U";
+	case 0x179: case 0x17A: case 0x17B: case 0x17C: return "Z";
+	case 0x11E: case 0x11F: return "G";
+	case 0x130: case 0x131: return "I";
+	default: break;
+	}
+	/* Apostrophes inside a word join it ("O'NEIL" = "ONEIL"), so they map
+	 * to nothing rather than to a separator. */
+	if (cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x2BC || cp == 0x60)
+		return "";
+	return NULL;
+}
+
+static const char *const azPrefix[] = {"M V ", "M T ", "M S ", "M Y ", "F V ",
+                                       "S S ", "MV ", "MT ", "MS ", "MY ",
+                                       "FV ", "SS ", NULL};
+
+size_t st_name_normalize(const char *zIn, size_t nIn, char *zOut, size_t nOut)
+{
+	const unsigned char *p = (const unsigned char *)zIn;
+	size_t m = 0, i = 0;
+	int sep = 0; /* a separator is pending */
+	char zOne[2];
+	if (nOut == 0)
+		return 0;
+	while (i < nIn) {
+		unsigned cp;
+		size_t len = utf8_decode(p + i, nIn - i, &cp);
+		if (!len) {
+			len = 1;
+			cp = ' ';
+		}
+		i += len;
+		const char *z = fold(cp, zOne);
+		if (!z) {
+			sep = 1;
+			continue;
+		}
+		size_t nz = strlen(z);
+		if (nz == 0)
+			continue;
+		if (sep && m > 0) {
+			if (m + 2 > nOut)
+				break;
+			zOut[m++] = ' ';
+		}
+		sep = 0;
+		if (m + nz + 1 > nOut)
+			break;
+		memcpy(zOut + m, z, nz);
+		m += nz;
+	}
+	zOut[m] = '\0';
+	/* A leading vessel prefix goes when something follows it. */
+	for (const char *const *a = azPrefix; *a; a++) {
+		size_t np = strlen(*a);
+		if (m > np && !memcmp(zOut, *a, np)) {
+			memmove(zOut, zOut + np, m - np + 1);
+			m -= np;
+			break;
+		}
+	}
+	return m;
+}
