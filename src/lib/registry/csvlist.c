@@ -205,6 +205,7 @@ st_status st__csvlist_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 	int nGroup = 0, nGroupCap = 0;
 	st__smap byId = {0};
 	colmap cm;
+	int nHeaderField = 0;
 	memset(&cm, -1, sizeof cm);
 	cm.nName = 0;
 
@@ -263,6 +264,7 @@ st_status st__csvlist_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 			}
 			*(int *)((char *)&cm + aKey[k].off) = i;
 		}
+		nHeaderField = csv.nField;
 		const char *zNameSpec = st__map_get(&m, "name");
 		if (!zNameSpec) {
 			snprintf(c->zErr, c->nErr, "%s: the mapping has no 'name'", c->zFile);
@@ -306,6 +308,11 @@ st_status st__csvlist_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 			continue;
 		}
 		s->nRow++;
+		if (csv.nField != nHeaderField) {
+			st__list_reject(c, csv.recLine, "%d fields, the header has %d",
+			                csv.nField, nHeaderField);
+			continue;
+		}
 		/* The name, from one or several columns. */
 		char zName[1024];
 		size_t nName = 0;

@@ -267,6 +267,15 @@ st_status st__read_file(const char *zPath, const char *zEncoding, size_t nMax,
 			memmove(z, z + 3, n - 3);
 			n -= 3;
 		}
+		if (n == cap) {
+			char *z2 = realloc(z, cap + 1);
+			if (!z2) {
+				free(z);
+				return ST_ENOMEM;
+			}
+			z = z2;
+		}
+		z[n] = '\0'; /* callers may treat the text as a string */
 		*pzOut = z;
 		*pnOut = n;
 		return ST_OK;

@@ -44,7 +44,8 @@ st_status st__csv_next(st__csv *c);
 /* Reads a whole file into memory (at most nMax bytes), as UTF-8: a UTF-8 BOM
  * is dropped and latin-1 input is converted when zEncoding says so
  * ("latin-1", "latin1", "iso-8859-1", "cp1252", "windows-1252"; NULL or
- * "utf-8" keeps the bytes). *pzOut is malloc'd; the caller frees it. */
+ * "utf-8" keeps the bytes). *pzOut is malloc'd and NUL-terminated; the
+ * caller frees it. */
 st_status st__read_file(const char *zPath, const char *zEncoding, size_t nMax,
                         char **pzOut, size_t *pnOut, char *zErr, size_t nErr);
 

@@ -7,7 +7,8 @@
  * 9179842", "MMSI 273382620", "Linked To: M LEASING LLC.", "a.k.a. 'X'".
  * Quirks of the real file handled here: a few vessels give their IMO number
  * without the "IMO" label ("Vessel Registration Identification 8606173."),
- * which is accepted only when the check digit holds; companies carry IMO
+ * which is accepted only when the check digit holds, and one (NS LEADER)
+ * uses the companies' label "Identification Number IMO"; companies carry IMO
  * *company* numbers ("Identification Number IMO 5342883") that must never be
  * read as ship numbers; several programs arrive as "A] [B"; Remarks are cut
  * at 1000 characters, so the last phrase of such a row is not trusted; and
@@ -106,6 +107,7 @@ st_status st__ofac_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 		}
 		if (r != ST_OK) {
 			s->nLine++;
+			s->nRow++;
 			st__list_reject(c, csv.recLine, "%s", r == ST_EMALFORMED ?
 			                "unterminated quote" : "row too long");
 			continue;
@@ -228,8 +230,10 @@ st_status st__ofac_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 				}
 				nPend++;
 			} else if (kind == ST_ENT_VESSEL &&
-			           starts_with(zPh, "Vessel Registration Identification ")) {
-				char *zV = zPh + 35;
+			           (starts_with(zPh, "Vessel Registration Identification ") ||
+			            starts_with(zPh, "Identification Number IMO "))) {
+				/* NS LEADER, a vessel, uses the companies' label. */
+				char *zV = zPh + (zPh[0] == 'V' ? 35 : 22);
 				int labelled = starts_with(zV, "IMO");
 				if (labelled)
 					zV += 3;
