@@ -57,13 +57,12 @@ const char *st_mid_country(const st_mid_table *t, int mid);
 const char *st_mid_alpha2(const st_mid_table *t, int mid);
 int st_mid_count(const st_mid_table *t);
 
-/* Normalises a UTF-8 name for matching into zOut (nOut bytes, always
- * NUL-terminated): Cyrillic transliterated (ICAO Doc 9303 table), Latin
- * letters with accents folded, uppercase, every run of other characters a
- * single space, leading vessel prefixes (M/V, MV, MT, M/T, MS, MY, SS, FV)
- * dropped. "m/v Ангара" and "ANGARA" both give "ANGARA". Returns the length
- * written. Invalid UTF-8 bytes count as separators. */
-size_t st_name_normalize(const char *zIn, size_t nIn, char *zOut, size_t nOut);
+/* A ship name normalised for matching into zOut (nOut bytes, always
+ * NUL-terminated): st_name_normalize (names.h: Cyrillic transliterated by
+ * ICAO Doc 9303, accents folded, uppercase, punctuation runs one space),
+ * then a leading vessel prefix (M/V, MV, MT, M/T, MS, MY, SS, FV) dropped.
+ * "m/v Ангара" and "ANGARA" both give "ANGARA". Returns the length. */
+size_t st_vessel_name(const char *zIn, char *zOut, size_t nOut);
 
 /* Converts latin-1 (ISO 8859-1) bytes to UTF-8 into zOut (nOut bytes, at
  * least 2*nIn+1 for any input). Returns the length written. */

@@ -503,7 +503,7 @@ st_status st__csvlist_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 			continue;
 		for (int j = 0; j < g->nLink; j++) {
 			char zNorm[512];
-			st_name_normalize(g->azLink[j], strlen(g->azLink[j]), zNorm, sizeof zNorm);
+			st_vessel_name(g->azLink[j], zNorm, sizeof zNorm);
 			int iTo = st__lists_find_name(c->pLists, zList, zNorm);
 			if (iTo < 0) {
 				s->nLinkUnresolved++;

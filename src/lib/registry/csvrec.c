@@ -1,4 +1,6 @@
-/* RFC 4180 record splitting over an in-memory buffer, and whole-file reads
+/* RFC 4180 records over an in-memory buffer (the record's extent found
+ * here, with its bounds; its fields split by the shared st_csv_split), and
+ * whole-file reads
  * with the encoding conversions lists need (latin-1 and Windows-1252 to
  * UTF-8). Lists are read whole because they are small (the OFAC SDN list is
  * 4 MB) and because it lets a bad record be skipped by going back to the
@@ -8,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "shiptrace/registry.h"
+#include "shiptrace/csv.h"
 #include "registry/csvrec.h"
 
 void st__csv_init(st__csv *c, const char *zBuf, size_t nBuf, char delim)
@@ -85,62 +88,24 @@ st_status st__csv_next(st__csv *c)
 		c->zRec = z;
 		c->nRecCap = cap;
 	}
-	const char *p = c->zBuf + start;
-	const char *pEnd = p + nNeed;
-	char *o = c->zRec;
+	/* The fields themselves: the project's shared splitter, on a copy. */
+	memcpy(c->zRec, c->zBuf + start, nNeed);
+	c->zRec[nNeed] = '\0';
+	char *azField[ST__CSV_MAX_FIELDS];
+	int nField = st_csv_split(c->zRec, c->delim, azField, ST__CSV_MAX_FIELDS);
+	if (nField > ST__CSV_MAX_FIELDS) {
+		c->pos = after_newline(c, start);
+		c->line++;
+		return ST_ETOOLONG;
+	}
+	c->nField = nField;
+	for (int i = 0; i < nField; i++) {
+		c->azField[i] = azField[i];
+		c->anField[i] = strlen(azField[i]);
+	}
 	uint64_t nl = 0;
-	c->nField = 0;
-	for (;;) {
-		if (c->nField >= ST__CSV_MAX_FIELDS) {
-			c->pos = after_newline(c, start);
-			c->line++;
-			return ST_ETOOLONG;
-		}
-		char *fStart = o;
-		int quoted = 0;
-		if (p < pEnd && *p == '"') {
-			quoted = 1;
-			p++;
-			while (p < pEnd) {
-				if (*p == '"') {
-					if (p + 1 < pEnd && p[1] == '"') {
-						*o++ = '"';
-						p += 2;
-						continue;
-					}
-					p++;
-					break;
-				}
-				if (*p == '\n')
-					nl++;
-				*o++ = *p++;
-			}
-		}
-		/* Unquoted text, or text after a closing quote (tolerated and
-		 * kept: the OFAC file writes `-0- ` with a trailing space). */
-		while (p < pEnd && *p != c->delim && *p != '\n')
-			*o++ = *p++;
-		size_t n = (size_t)(o - fStart);
-		if (!quoted && n > 0 && fStart[n - 1] == '\r' && (p >= pEnd || *p == '\n'))
-			n--, o--;
-		*o++ = '\0';
-		c->azField[c->nField] = fStart;
-		c->anField[c->nField] = n;
-		c->nField++;
-		if (p < pEnd && *p == c->delim) {
-			p++;
-			continue;
-		}
-		break;
-	}
-	/* A closing quote followed by \r\n leaves the \r in the unquoted tail;
-	 * trim it from the last field. */
-	{
-		int i = c->nField - 1;
-		char *f = (char *)c->azField[i];
-		if (c->anField[i] > 0 && f[c->anField[i] - 1] == '\r')
-			f[--c->anField[i]] = '\0';
-	}
+	for (size_t i = 0; i < nNeed; i++)
+		nl += c->zBuf[start + i] == '\n';
 	c->pos = start + nNeed;
 	if (c->pos < c->nBuf && c->zBuf[c->pos] == '\n')
 		c->pos++, nl++;

@@ -344,7 +344,7 @@ static const char *pair_key(st__arena *a, const char *zList, const char *zKey)
 static int add_name_key(st_lists *p, const char *zList, const char *zName, int iEntry)
 {
 	char zNorm[512];
-	size_t n = st_name_normalize(zName, strlen(zName), zNorm, sizeof zNorm);
+	size_t n = st_vessel_name(zName, zNorm, sizeof zNorm);
 	if (!n)
 		return 0;
 	if (st__lists_find_name(p, zList, zNorm) == iEntry)
@@ -459,7 +459,7 @@ int st__lists_party(st_lists *p, const char *zList, const char *zName,
                     const char *zSource, st_entity_kind kind)
 {
 	char zNorm[512];
-	if (!st_name_normalize(zName, strlen(zName), zNorm, sizeof zNorm))
+	if (!st_vessel_name(zName, zNorm, sizeof zNorm))
 		return -1;
 	int i = st__lists_find_name(p, zList, zNorm);
 	if (i >= 0)

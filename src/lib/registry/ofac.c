@@ -294,7 +294,7 @@ st_status st__ofac_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 	for (size_t k = 0; k < nPend; k++) {
 		char zNorm[512];
 		const char *zL = aPend[k].zName;
-		st_name_normalize(zL, strlen(zL), zNorm, sizeof zNorm);
+		st_vessel_name(zL, zNorm, sizeof zNorm);
 		int iTo = st__lists_find_name(c->pLists, zList, zNorm);
 		char zText[600];
 		snprintf(zText, sizeof zText, "Linked To: %s", zL);

@@ -3,11 +3,13 @@
  * digits (ITU-R M.585). Names are compared after a normalisation that makes
  * "m/v Ангара", "M.V. ANGARA" and "ANGARA" equal: lists write names in Latin
  * capitals with punctuation, AIS in six-bit ASCII, Russian registries in
- * Cyrillic. The transliteration table is ICAO Doc 9303 (the one Russian
- * passports have used since 2014), fixed so results never depend on locale. */
+ * Cyrillic. The transliteration itself is the project's shared one
+ * (names.h, ICAO Doc 9303); what is added here is what only ship names
+ * need, dropping the M/V-style prefixes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "shiptrace/names.h"
 #include "shiptrace/registry.h"
 #include "registry/csvrec.h"
 
@@ -158,10 +160,12 @@ st_status st_mid_table_load(st_mid_table **ppTab, const char *zPath,
                             char *zErr, size_t nErr)
 {
 	static const char *const azMid[] = {"mid", "MID", NULL};
+	/* data/mid.csv is "mid,country,name" with country the ISO code; other
+	 * tables say alpha2 or iso2 and put the name under country. */
 	static const char *const azA2[] = {"alpha2", "iso2", "iso", "code",
 	                                   "iso_alpha2", "country_code", NULL};
-	static const char *const azCty[] = {"country", "name", "flag",
-	                                    "country_name", NULL};
+	static const char *const azName[] = {"name", "country_name", NULL};
+	static const char *const azCtyOnly[] = {"country", "flag", NULL};
 	char *zBuf;
 	size_t nBuf;
 	*ppTab = NULL;
@@ -182,7 +186,11 @@ st_status st_mid_table_load(st_mid_table **ppTab, const char *zPath,
 			continue;
 		iMid = find_col(&c, azMid);
 		iA2 = find_col(&c, azA2);
-		iCty = find_col(&c, azCty);
+		iCty = find_col(&c, azName);
+		if (iA2 < 0 && iCty >= 0)
+			iA2 = find_col(&c, azCtyOnly);
+		else if (iCty < 0)
+			iCty = find_col(&c, azCtyOnly);
 		break;
 	}
 	if (rc != ST_OK || iMid < 0) {
@@ -326,114 +334,15 @@ int st_utf8_valid(const char *z, size_t n)
 
 /* ------------------------------------------------------ normalisation */
 
-/* ICAO Doc 9303 Cyrillic (U+0410..U+044F, upper then lower case share one
- * row): А..Я. Ь is dropped, Ъ is IE as the standard says. */
-static const char *const azCyr[32] = {
-	"A", "B", "V", "G", "D", "E", "ZH", "Z", "I", "I", "K", "L", "M", "N",
-	"O", "P", "R", "S", "T", "U", "F", "KH", "TS", "CH", "SH", "SHCH", "IE",
-	"Y", "", "E", "IU", "IA"};
-
-/* Latin-1 supplement U+00C0..U+00FF folded to ASCII capitals; "" for the
- * two arithmetic signs, which act as separators. */
-static const char *const azLat1[64] = {
-	"A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I",
-	"I", "I", "D", "N", "O", "O", "O", "O", "O", "", "O", "U", "U", "U",
-	"U", "Y", "TH", "SS", "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E",
-	"E", "E", "I", "I", "I", "I", "D", "N", "O", "O", "O", "O", "O", "",
-	"O", "U", "U", "U", "U", "Y", "TH", "Y"};
-
-/* Returns the ASCII capitals for one code point, NULL for a separator. */
-static const char *fold(unsigned cp, char *zOne)
-{
-	if ((cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9')) {
-		zOne[0] = (char)cp;
-		zOne[1] = 0;
-		return zOne;
-	}
-	if (cp >= 'a' && cp <= 'z') {
-		zOne[0] = (char)(cp - 32);
-		zOne[1] = 0;
-		return zOne;
-	}
-	if (cp >= 0xC0 && cp <= 0xFF) {
-		const char *z = azLat1[cp - 0xC0];
-		return *z ? z : NULL;
-	}
-	if (cp >= 0x410 && cp <= 0x44F)
-		return azCyr[(cp - 0x410) & 31];
-	switch (cp) {
-	case 0x401: case 0x451: return "E";   /* Ё */
-	case 0x404: case 0x454: return "IE";  /* Є (Ukrainian) */
-	case 0x406: case 0x456: return "I";   /* І */
-	case 0x407: case 0x457: return "I";   /* Ї */
-	case 0x490: case 0x491: return "G";   /* Ґ */
-	case 0x40E: case 0x45E: return "U";   /* Ў (Belarusian) */
-	case 0x152: case 0x153: return "OE";
-	case 0x160: case 0x161: return "S";
-	case 0x17D: case 0x17E: return "Z";
-	case 0x178: return "Y";
-	case 0x100: case 0x101: case 0x102: case 0x103: case 0x104: case 0x105:
-		return "A";
-	case 0x106: case 0x107: case 0x10C: case 0x10D: return "C";
-	case 0x118: case 0x119: case 0x11A: case 0x11B: return "E";
-	case 0x141: case 0x142: return "L";
-	case 0x143: case 0x144: case 0x147: case 0x148: return "N";
-	case 0x158: case 0x159: return "R";
-	case 0x15A: case 0x15B: case 0x15E: case 0x15F: return "S";
-	case 0x162: case 0x163: case 0x164: case 0x165: return "T";
-	case 0x16E: case 0x16F: return "U";
-	case 0x179: case 0x17A: case 0x17B: case 0x17C: return "Z";
-	case 0x11E: case 0x11F: return "G";
-	case 0x130: case 0x131: return "I";
-	default: break;
-	}
-	/* Apostrophes inside a word join it ("O'NEIL" = "ONEIL"), so they map
-	 * to nothing rather than to a separator. */
-	if (cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x2BC || cp == 0x60)
-		return "";
-	return NULL;
-}
-
 static const char *const azPrefix[] = {"M V ", "M T ", "M S ", "M Y ", "F V ",
                                        "S S ", "MV ", "MT ", "MS ", "MY ",
                                        "FV ", "SS ", NULL};
 
-size_t st_name_normalize(const char *zIn, size_t nIn, char *zOut, size_t nOut)
+size_t st_vessel_name(const char *zIn, char *zOut, size_t nOut)
 {
-	const unsigned char *p = (const unsigned char *)zIn;
-	size_t m = 0, i = 0;
-	int sep = 0; /* a separator is pending */
-	char zOne[2];
 	if (nOut == 0)
 		return 0;
-	while (i < nIn) {
-		unsigned cp;
-		size_t len = utf8_decode(p + i, nIn - i, &cp);
-		if (!len) {
-			len = 1;
-			cp = ' ';
-		}
-		i += len;
-		const char *z = fold(cp, zOne);
-		if (!z) {
-			sep = 1;
-			continue;
-		}
-		size_t nz = strlen(z);
-		if (nz == 0)
-			continue;
-		if (sep && m > 0) {
-			if (m + 2 > nOut)
-				break;
-			zOut[m++] = ' ';
-		}
-		sep = 0;
-		if (m + nz + 1 > nOut)
-			break;
-		memcpy(zOut + m, z, nz);
-		m += nz;
-	}
-	zOut[m] = '\0';
+	size_t m = st_name_normalize(zIn, zOut, nOut);
 	/* A leading vessel prefix goes when something follows it. */
 	for (const char *const *a = azPrefix; *a; a++) {
 		size_t np = strlen(*a);

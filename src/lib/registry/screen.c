@@ -101,11 +101,11 @@ st_status st_screen_index_build(st_screen_index **ppIdx, const st_lists *p)
 		size_t n = norm_call(e->zCallSign, zKey, sizeof zKey);
 		if (n >= 3 && add_key(x, &x->byCall, zKey, n, i))
 			goto nomem;
-		n = st_name_normalize(e->zName, strlen(e->zName), zKey, sizeof zKey);
+		n = st_vessel_name(e->zName, zKey, sizeof zKey);
 		if (n && add_key(x, &x->byName, zKey, n, i))
 			goto nomem;
 		for (int a = 0; a < e->nAlias; a++) {
-			n = st_name_normalize(e->azAlias[a], strlen(e->azAlias[a]), zKey, sizeof zKey);
+			n = st_vessel_name(e->azAlias[a], zKey, sizeof zKey);
 			if (n && add_key(x, &x->byName, zKey, n, i))
 				goto nomem;
 		}
@@ -286,7 +286,7 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 		/* 4. Name: weak. Never reported against an entry whose IMO the
 		 * ship's own IMO contradicts, nor where an identifier already
 		 * matched the same entry. */
-		size_t nn = id->zName ? st_name_normalize(id->zName, strlen(id->zName), zKey, sizeof zKey) : 0;
+		size_t nn = id->zName ? st_vessel_name(id->zName, zKey, sizeof zKey) : 0;
 		if (nn) {
 			uint64_t hh = st__hash(zKey, nn);
 			for (size_t s = st__smap_find(&x->byName, zKey, hh, 0); s != (size_t)-1;
