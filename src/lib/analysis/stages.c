@@ -12,6 +12,9 @@
 /* Bounds per vessel: open segments looked at for each position, and older
  * tracks a segment may continue after a silence. */
 #define MAX_OPEN 8
+/* Reported speed times this is possible too (GFW reported_speed_multiplier);
+ * 102.2 kn is the AIS "102.2 knots or higher" code and proves nothing. */
+#define REPORTED_MULT 1.1
 #define MAX_TAILS 64
 
 void *st__push(void **pa, size_t *pn, size_t *pcap, size_t sz)
@@ -51,11 +54,21 @@ static double pos_km(const st_model *m, size_t a, size_t b)
 	                       st_model_lat(m, b), st_model_lon(m, b));
 }
 
+/* A position fits after another when the implied speed between them is
+ * possible: at most seg_max_speed_kn, or REPORTED_MULT times the faster of
+ * the two reported speeds, so that a fast craft that says it is fast is not
+ * split into pieces (GFW's segmenter allows the same). */
 static int fits(const st_model *m, const st_params *p, size_t iLast, size_t i)
 {
 	double km = pos_km(m, iLast, i);
 	double h = (double)(m->aT[i] - m->aT[iLast]) / ST__MS_PER_H;
-	return km <= p->seg_max_speed_kn * ST__KN_KMH * h + JITTER_KM;
+	double kn = p->seg_max_speed_kn;
+	double s0 = st_model_sog(m, iLast) * REPORTED_MULT, s1 = st_model_sog(m, i) * REPORTED_MULT;
+	if (s0 > kn && s0 < 102.2)
+		kn = s0;
+	if (s1 > kn && s1 < 102.2)
+		kn = s1;
+	return km <= kn * ST__KN_KMH * h + JITTER_KM;
 }
 
 st_status st_stage_segments(const st_model *m, const st_params *p, st_events *e)
@@ -265,8 +278,17 @@ st_status st_stage_port_calls(const st_model *m, const st_gazetteer *g,
 					const st_port *pt = &g->aPort[c->port];
 					double r = radius_of(pt, p);
 					double d = st__port_km(pt, lat, lon);
-					int in = d <= r + p->port_exit_margin_km ||
-					         (stopped && d <= r + p->port_anchorage_km + p->port_exit_margin_km);
+					/* the anchorage zone is part of the port: moving between
+					 * berth and anchorage does not end the call */
+					int in = d <= r + p->port_anchorage_km + p->port_exit_margin_km;
+					if (in && d >= r) {
+						/* unless the vessel is now inside another port */
+						double dq;
+						int q = st_gazetteer_nearest(g, lat, lon, reach, &dq);
+						if (q >= 0 && q != c->port && dq < d &&
+						    inside_port(&g->aPort[q], dq, radius_of(&g->aPort[q], p)))
+							in = 0;
+					}
 					if (in) {
 						c->departure = m->aT[i];
 						c->iLast = i;
