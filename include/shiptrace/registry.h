@@ -1,10 +1,9 @@
 /* Vessel identifiers and names as registries define them: IMO ship numbers
  * with their check digit, MMSI structure (ITU-R M.585: the MID, the prefixes
  * of coast stations, SAR aircraft, handhelds, AIS-SART/MOB/EPIRB, aids to
- * navigation), the flag state from the MID when a MID table is loaded, and
- * the name normalisation used to compare names across AIS and lists (case,
+ * navigation), and the name normalisation used to compare names across AIS and lists (case,
  * punctuation, Cyrillic transliteration, Latin accents, M/V-style prefixes).
- * Everything here is pure: no I/O except st_mid_table_load. */
+ * Everything here is pure: no I/O. */
 #ifndef SHIPTRACE_REGISTRY_H
 #define SHIPTRACE_REGISTRY_H
 
@@ -42,20 +41,8 @@ typedef enum {
 st_mmsi_kind st_mmsi_classify(uint32_t mmsi, int *pMid);
 const char *st_mmsi_kind_name(st_mmsi_kind k); /* "ship", "coast", ... */
 
-/* The ITU table of Maritime Identification Digits. shiptrace ships it as
- * data/mid.csv; without it MMSIs are checked for structure only. */
-typedef struct st_mid_table st_mid_table;
-
-/* Loads a CSV whose header names a `mid` column and optionally `alpha2`
- * (or `iso2`/`iso`/`code`) and `country` (or `name`/`flag`). Returns
- * ST_ENOTFOUND when the file does not exist; errors name file and line. */
-st_status st_mid_table_load(st_mid_table **ppTab, const char *zPath,
-                            char *zErr, size_t nErr);
-void st_mid_table_free(st_mid_table *t);
-/* Country name and ISO 3166 alpha-2 code for a MID, or NULL when unknown. */
-const char *st_mid_country(const st_mid_table *t, int mid);
-const char *st_mid_alpha2(const st_mid_table *t, int mid);
-int st_mid_count(const st_mid_table *t);
+/* The MID table itself (data/mid.csv) and the flag of an MMSI are in
+ * analysis.h (st_mid_load, st_mmsi_flag). */
 
 /* A ship name normalised for matching into zOut (nOut bytes, always
  * NUL-terminated): st_name_normalize (names.h: Cyrillic transliterated by

@@ -111,39 +111,6 @@ static void test_latin1(void **state)
 	assert_false(st_utf8_valid("\xC0\x80", 2)); /* overlong */
 }
 
-static void test_mid_table(void **state)
-{
-	(void)state;
-	char zPath[] = "/tmp/st_mid_XXXXXX";
-	int fd = mkstemp(zPath);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "w");
-	fputs("# made-up test table\nmid,alpha2,country\n273,RU,Russia\n445,KP,\"Korea, Democratic People's Republic of\"\n", f);
-	fclose(f);
-	st_mid_table *t;
-	char zErr[256];
-	assert_int_equal(st_mid_table_load(&t, zPath, zErr, sizeof zErr), ST_OK);
-	assert_int_equal(st_mid_count(t), 2);
-	assert_string_equal(st_mid_alpha2(t, 273), "RU");
-	assert_string_equal(st_mid_country(t, 445), "Korea, Democratic People's Republic of");
-	assert_null(st_mid_country(t, 201));
-	st_mid_table_free(t);
-	/* The project's own table, data/mid.csv: mid,country (ISO),name. */
-	assert_int_equal(st_mid_table_load(&t, ST_SOURCE_DIR "/data/mid.csv", zErr, sizeof zErr), ST_OK);
-	assert_true(st_mid_count(t) > 250);
-	assert_string_equal(st_mid_alpha2(t, 273), "RU");
-	assert_string_equal(st_mid_alpha2(t, 445), "KP");
-	assert_non_null(strstr(st_mid_country(t, 273), "Russia"));
-	st_mid_table_free(t);
-	f = fopen(zPath, "w");
-	fputs("mid,country\n999,Nowhere\n", f);
-	fclose(f);
-	assert_int_equal(st_mid_table_load(&t, zPath, zErr, sizeof zErr), ST_EMALFORMED);
-	assert_non_null(strstr(zErr, ":2:"));
-	remove(zPath);
-	assert_int_equal(st_mid_table_load(&t, zPath, zErr, sizeof zErr), ST_ENOTFOUND);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,7 +118,6 @@ int main(void)
 		cmocka_unit_test(test_mmsi),
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_latin1),
-		cmocka_unit_test(test_mid_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
