@@ -69,7 +69,8 @@ static void check_accounting(const st_nmea_stats *s)
 	uint64_t nRej = 0;
 	for (int i = 0; i < ST_REJ_COUNT; i++)
 		nRej += s->rejected[i];
-	assert_int_equal(s->lines, s->sentences + s->meta_lines + s->blank_lines + nRej);
+	assert_int_equal(s->lines, s->msg_sentences + s->meta_lines + s->blank_lines + nRej);
+	assert_int_equal(s->held, 0);
 }
 
 static run g;

@@ -898,7 +898,9 @@ static st_status parse_row(st__csv *p, const char *z, size_t n, uint64_t line,
 		s->line = line;
 		out->nRec = 2;
 	}
+	/* A row is the CSV's message; its lines are its sentences. */
 	p->stats.sentences += (uint64_t)nLines;
+	p->stats.msg_sentences += (uint64_t)nLines;
 	p->stats.messages++;
 	return ST_OK;
 }
