@@ -201,7 +201,7 @@ typedef struct st_ais_msg {
 			unsigned part;
 			char shipname[21];  /* part A */
 			unsigned shiptype;  /* part B from here */
-			char vendorid[4];
+			char vendorid[8];   /* 7 chars (pre M.1371-4 form) */
 			unsigned model;
 			uint32_t serial;
 			char callsign[8];
