@@ -10,8 +10,8 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 AIS=${ST_SHARED:-$ROOT/../shared/data}/ais
 C=$ROOT/tests/fuzz/corpus
-rm -rf "$C/nmea" "$C/csv" "$C/ais"
-mkdir -p "$C/nmea" "$C/csv" "$C/ais"
+rm -rf "$C/nmea" "$C/csv" "$C/ais" "$C/lines"
+mkdir -p "$C/nmea" "$C/csv" "$C/ais" "$C/lines"
 
 # NMEA: from each file a few slices of 12 lines at spread-out offsets, so
 # tag blocks, $PGHP, USCG trailers and multi-sentence messages all appear.
@@ -60,4 +60,23 @@ grep -ho '!..VD[MO],[^*]*' "$AIS"/*.txt "$AIS"/*.nm4 "$AIS"/*.nmea |
 		name=$(printf '%s' "$payload" | cksum | cut -d' ' -f1)
 		{ printf "\\$(printf '%03o' "$fill")"; printf '%s' "$payload"; } > "$C/ais/p-$name"
 	done
-echo "seeds: $(ls "$C/nmea" | wc -l) nmea, $(ls "$C/csv" | wc -l) csv, $(ls "$C/ais" | wc -l) ais"
+# Line source: the first byte picks the refill buffer and line bound (see
+# fuzz_lines.c); the same bytes plain, gzip and zstd.
+T=$(mktemp)
+for src in dma-aislib-stream_example.txt:1500:nmea \
+           noaa-marinecadastre-2023-01-11-sample.csv:1200:csv \
+           kystverket-2019-08-07-1000lines.nm4:800:tag; do
+	file=${src%%:*} rest=${src#*:}
+	n=${rest%%:*} name=${rest#*:}
+	head -c "$n" "$AIS/$file" > "$T"
+	for sel in 000 011 077; do
+		{ printf "\\$sel"; cat "$T"; } > "$C/lines/$name-$sel"
+	done
+	{ printf '\022'; gzip -9n < "$T"; } > "$C/lines/$name-gzip"
+	if command -v zstd >/dev/null 2>&1; then
+		{ printf '\033'; zstd -q -c < "$T"; } > "$C/lines/$name-zstd"
+	fi
+done
+rm -f "$T"
+printf '\010a\r\nb\n\r\n\rc\r\r\nlast-without-newline' > "$C/lines/crlf-mixed"
+echo "seeds: $(ls "$C/lines" | wc -l) lines, $(ls "$C/nmea" | wc -l) nmea, $(ls "$C/csv" | wc -l) csv, $(ls "$C/ais" | wc -l) ais"

@@ -284,8 +284,7 @@ def main():
     ap.add_argument('--docs')
     ap.add_argument('cases', nargs='+')
     args = ap.parse_args()
-    section = 'libais' if args.oracle.startswith('libais') else args.oracle
-    rules = Rules(args.allow, section, args.mode, args.docs)
+    rules = Rules(args.allow, args.oracle, args.mode, args.docs)
     tally = collections.Counter()
     tally.missing = collections.Counter()
     report = []
