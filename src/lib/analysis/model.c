@@ -150,10 +150,28 @@ static int cmp_key(const void *a, const void *b)
 		m->col = aNew;                                                 \
 	} while (0)
 
+/* Gives back the slack of the doubling growth once the model is complete. */
+static void trim(st_model *m)
+{
+	size_t n = m->nPos ? m->nPos : 1;
+	if (m->nAlloc <= n)
+		return;
+	/* a column that fails to shrink stays larger, which is safe */
+	grow((void **)&m->aT, n, 8);
+	grow((void **)&m->aId, n, 8);
+	grow((void **)&m->aLat, n, 4);
+	grow((void **)&m->aLon, n, 4);
+	grow((void **)&m->aSog, n, 2);
+	grow((void **)&m->aCog, n, 2);
+	m->nAlloc = n;
+}
+
 st_status st_model_finish(st_model *m)
 {
-	if (m->sorted)
+	if (m->sorted) {
+		trim(m);
 		return ST_OK;
+	}
 	size_t n = m->nPos;
 	if (n > UINT32_MAX)
 		return ST_EINVAL;
@@ -186,6 +204,8 @@ st_status st_model_finish(st_model *m)
 	free(m->aMmsiTmp);
 	m->aMmsiTmp = NULL;
 	m->sorted = 1;
+	m->nAlloc = n;
+	trim(m);
 	return ST_OK;
 nomem:
 	free(aKey);
