@@ -1,0 +1,584 @@
+/* AIS payload decoder (ITU-R M.1371-5): turns the 6-bit armoured payload of
+ * one complete message into an st_ais_msg in raw wire units. The payload is
+ * de-armoured once into a byte-aligned bit buffer on the stack, and every
+ * field is then one unaligned 64-bit big-endian load, a shift and a mask, so
+ * decoding never allocates and costs a few nanoseconds per field. Length
+ * tolerances follow what real transmitters send (as gpsd does) and each one
+ * says why; anything too short for a type's mandatory fields is rejected. */
+#include <string.h>
+#include "shiptrace/ais.h"
+
+/* Room for the longest payload plus slack, so that a field read near the
+ * end (or a tolerated short message's missing tail) sees zeros and the
+ * 8-byte loads never leave the buffer. */
+#define BUF_SLACK 64
+#define BUF_BYTES (ST_AIS_MAX_BYTES + BUF_SLACK + 8)
+
+/* '0'..'W' -> 0..39, '`'..'w' -> 40..63, anything else 0x80 (invalid). */
+static const uint8_t aDearmour[256] = {
+#define R8(x) x, x, x, x, x, x, x, x
+	R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80),
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+	16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+	32, 33, 34, 35, 36, 37, 38, 39, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55,
+	56, 57, 58, 59, 60, 61, 62, 63, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80),
+	R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80),
+#undef R8
+};
+
+/* 6-bit ASCII as ITU-R M.1371 Table 47 defines it. */
+static const char azSixbit[65] =
+	"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
+
+static inline uint64_t load_be64(const uint8_t *p)
+{
+	return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 |
+	       (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 |
+	       (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+	       (uint64_t)p[6] << 8 | (uint64_t)p[7];
+}
+
+/* Unsigned field of 1..32 bits at bit offset iStart (MSB first). */
+static inline uint32_t ubits(const uint8_t *a, unsigned iStart, unsigned nBit)
+{
+	uint64_t v = load_be64(a + (iStart >> 3)) << (iStart & 7);
+	return (uint32_t)(v >> (64 - nBit));
+}
+
+/* Signed (two's complement) field: the arithmetic shift of the field moved
+ * to the top of a signed 64-bit word sign-extends it. */
+static inline int32_t sbits(const uint8_t *a, unsigned iStart, unsigned nBit)
+{
+	uint64_t v = load_be64(a + (iStart >> 3)) << (iStart & 7);
+	return (int32_t)((int64_t)v >> (64 - nBit));
+}
+
+/* 6-bit text as gpsd reads it: stop at the first '@' (the padding
+ * character), then drop trailing spaces. nChar is capped by the caller to
+ * the destination's room. */
+static void sixbit_text(const uint8_t *a, unsigned iStart, unsigned nChar,
+                        char *zOut, bool bTrim)
+{
+	unsigned i;
+	for (i = 0; i < nChar; i++) {
+		char c = azSixbit[ubits(a, iStart + 6 * i, 6)];
+		if (c == '@')
+			break;
+		zOut[i] = c;
+	}
+	zOut[i] = 0;
+	if (bTrim)
+		while (i > 0 && zOut[i - 1] == ' ')
+			zOut[--i] = 0;
+}
+
+/* Text running to the end of the message, bounded by the buffer size. */
+static void sixbit_tail(const uint8_t *a, unsigned iStart, size_t nBit,
+                        char *zOut, size_t nOut)
+{
+	size_t nChar = nBit > iStart ? (nBit - iStart) / 6 : 0;
+	if (nChar > nOut - 1)
+		nChar = nOut - 1;
+	sixbit_text(a, iStart, (unsigned)nChar, zOut, true);
+}
+
+/* Copies nBit bits starting at iStart into aOut, left-aligned, the unused
+ * low bits of the last byte cleared. */
+static size_t copy_bits(const uint8_t *a, unsigned iStart, size_t nBit,
+                        uint8_t *aOut, size_t nOut)
+{
+	size_t nByte = (nBit + 7) / 8, i;
+	if (nByte > nOut) {
+		nByte = nOut;
+		nBit = nOut * 8;
+	}
+	if ((iStart & 7) == 0) {
+		memcpy(aOut, a + (iStart >> 3), nByte);
+	} else {
+		for (i = 0; i < nByte; i++)
+			aOut[i] = (uint8_t)ubits(a, iStart + 8 * (unsigned)i, 8);
+	}
+	if (nBit & 7)
+		aOut[nByte - 1] &= (uint8_t)(0xFF << (8 - (nBit & 7)));
+	return nBit;
+}
+
+static bool is_auxiliary_mmsi(uint32_t mmsi)
+{
+	return mmsi / 10000000 == 98;
+}
+
+st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
+                        st_ais_msg *out)
+{
+	uint8_t a[BUF_BYTES];
+	const unsigned char *z = (const unsigned char *)zPayload;
+	size_t nBit, i, j;
+	unsigned bad = 0;
+
+	if (nChar == 0 || fill > 5 || nChar * 6 > ST_AIS_MAX_BITS + 5)
+		return ST_EMALFORMED;
+	nBit = nChar * 6 - fill;
+	if (nBit < 38 || nBit > ST_AIS_MAX_BITS)
+		return ST_EMALFORMED;
+
+	/* Four characters make three bytes. */
+	for (i = 0, j = 0; i + 4 <= nChar; i += 4, j += 3) {
+		unsigned c0 = aDearmour[z[i]], c1 = aDearmour[z[i + 1]];
+		unsigned c2 = aDearmour[z[i + 2]], c3 = aDearmour[z[i + 3]];
+		uint32_t v;
+		bad |= c0 | c1 | c2 | c3;
+		v = c0 << 18 | c1 << 12 | c2 << 6 | c3;
+		a[j] = (uint8_t)(v >> 16);
+		a[j + 1] = (uint8_t)(v >> 8);
+		a[j + 2] = (uint8_t)v;
+	}
+	if (i < nChar) {
+		uint32_t v = 0;
+		unsigned k, nRest = (unsigned)(nChar - i);
+		for (k = 0; k < 4; k++) {
+			unsigned c = k < nRest ? aDearmour[z[i + k]] : 0;
+			bad |= c;
+			v = v << 6 | c;
+		}
+		a[j] = (uint8_t)(v >> 16);
+		a[j + 1] = (uint8_t)(v >> 8);
+		a[j + 2] = (uint8_t)v;
+		j += 3;
+	}
+	if (bad & 0x80)
+		return ST_EMALFORMED;
+	/* Fill bits carry no data: clear them, and zero the tail so that
+	 * fields past the end of a tolerated short message read as 0. */
+	if (nBit & 7)
+		a[nBit >> 3] &= (uint8_t)(0xFF << (8 - (nBit & 7)));
+	{
+		size_t nUsed = (nBit + 7) / 8, nZero = BUF_BYTES - nUsed;
+		if (nZero > BUF_SLACK + 8)
+			nZero = BUF_SLACK + 8;
+		memset(a + nUsed, 0, nZero);
+	}
+
+	out->type = ubits(a, 0, 6);
+	out->repeat = ubits(a, 6, 2);
+	out->mmsi = ubits(a, 8, 30);
+
+	switch (out->type) {
+	case 1:
+	case 2:
+	case 3:
+		/* 168 bits by the standard; USCG sees some senders at 163 with
+		 * a truncated radio field, so keep what radio bits there are. */
+		if (nBit < 163)
+			return ST_EMALFORMED;
+		out->type1.status = ubits(a, 38, 4);
+		out->type1.turn = sbits(a, 42, 8);
+		out->type1.speed = ubits(a, 50, 10);
+		out->type1.accuracy = ubits(a, 60, 1);
+		out->type1.lon = sbits(a, 61, 28);
+		out->type1.lat = sbits(a, 89, 27);
+		out->type1.course = ubits(a, 116, 12);
+		out->type1.heading = ubits(a, 128, 9);
+		out->type1.second = ubits(a, 137, 6);
+		out->type1.maneuver = ubits(a, 143, 2);
+		out->type1.spare = ubits(a, 145, 3);
+		out->type1.raim = ubits(a, 148, 1);
+		out->type1.radio = nBit >= 168 ? ubits(a, 149, 19)
+		                               : ubits(a, 149, (unsigned)nBit - 149);
+		break;
+	case 4:
+	case 11:
+		if (nBit < 168)
+			return ST_EMALFORMED;
+		out->type4.year = ubits(a, 38, 14);
+		out->type4.month = ubits(a, 52, 4);
+		out->type4.day = ubits(a, 56, 5);
+		out->type4.hour = ubits(a, 61, 5);
+		out->type4.minute = ubits(a, 66, 6);
+		out->type4.second = ubits(a, 72, 6);
+		out->type4.accuracy = ubits(a, 78, 1);
+		out->type4.lon = sbits(a, 79, 28);
+		out->type4.lat = sbits(a, 107, 27);
+		out->type4.epfd = ubits(a, 134, 4);
+		out->type4.raim = ubits(a, 148, 1);
+		out->type4.radio = ubits(a, 149, 19);
+		break;
+	case 5:
+		/* 424 bits by the standard, but many transmitters in the wild
+		 * send 420 or 422 (the spare and sometimes dte cut off); those
+		 * lose nothing that matters, so accept them with dte = 0 when
+		 * it is missing. */
+		if (nBit < 420)
+			return ST_EMALFORMED;
+		out->type5.ais_version = ubits(a, 38, 2);
+		out->type5.imo = ubits(a, 40, 30);
+		sixbit_text(a, 70, 7, out->type5.callsign, true);
+		sixbit_text(a, 112, 20, out->type5.shipname, true);
+		out->type5.shiptype = ubits(a, 232, 8);
+		out->type5.to_bow = ubits(a, 240, 9);
+		out->type5.to_stern = ubits(a, 249, 9);
+		out->type5.to_port = ubits(a, 258, 6);
+		out->type5.to_starboard = ubits(a, 264, 6);
+		out->type5.epfd = ubits(a, 270, 4);
+		out->type5.month = ubits(a, 274, 4);
+		out->type5.day = ubits(a, 278, 5);
+		out->type5.hour = ubits(a, 283, 5);
+		out->type5.minute = ubits(a, 288, 6);
+		out->type5.draught = ubits(a, 294, 8);
+		sixbit_text(a, 302, 20, out->type5.destination, true);
+		out->type5.dte = nBit >= 423 ? ubits(a, 422, 1) : 0;
+		break;
+	case 6:
+		if (nBit < 88)
+			return ST_EMALFORMED;
+		out->type6.seqno = ubits(a, 38, 2);
+		out->type6.dest_mmsi = ubits(a, 40, 30);
+		out->type6.retransmit = ubits(a, 70, 1);
+		out->type6.dac = ubits(a, 72, 10);
+		out->type6.fid = ubits(a, 82, 6);
+		out->type6.bitcount = copy_bits(a, 88, nBit - 88, out->type6.bitdata,
+		                                sizeof out->type6.bitdata);
+		break;
+	case 7:
+	case 13:
+		/* One to four (MMSI, sequence number) pairs; a sender with
+		 * fewer destinations sends a shorter message. */
+		if (nBit < 72)
+			return ST_EMALFORMED;
+		memset(&out->type7, 0, sizeof out->type7);
+		out->type7.count = (unsigned)((nBit - 40) / 32);
+		if (out->type7.count > 4)
+			out->type7.count = 4;
+		out->type7.mmsi1 = ubits(a, 40, 30);
+		out->type7.seqno1 = ubits(a, 70, 2);
+		if (out->type7.count >= 2) {
+			out->type7.mmsi2 = ubits(a, 72, 30);
+			out->type7.seqno2 = ubits(a, 102, 2);
+		}
+		if (out->type7.count >= 3) {
+			out->type7.mmsi3 = ubits(a, 104, 30);
+			out->type7.seqno3 = ubits(a, 134, 2);
+		}
+		if (out->type7.count >= 4) {
+			out->type7.mmsi4 = ubits(a, 136, 30);
+			out->type7.seqno4 = ubits(a, 166, 2);
+		}
+		break;
+	case 8:
+		if (nBit < 56)
+			return ST_EMALFORMED;
+		out->type8.dac = ubits(a, 40, 10);
+		out->type8.fid = ubits(a, 50, 6);
+		out->type8.bitcount = copy_bits(a, 56, nBit - 56, out->type8.bitdata,
+		                                sizeof out->type8.bitdata);
+		break;
+	case 9:
+		if (nBit < 168)
+			return ST_EMALFORMED;
+		out->type9.alt = ubits(a, 38, 12);
+		out->type9.speed = ubits(a, 50, 10);
+		out->type9.accuracy = ubits(a, 60, 1);
+		out->type9.lon = sbits(a, 61, 28);
+		out->type9.lat = sbits(a, 89, 27);
+		out->type9.course = ubits(a, 116, 12);
+		out->type9.second = ubits(a, 128, 6);
+		out->type9.regional = ubits(a, 134, 8);
+		out->type9.dte = ubits(a, 142, 1);
+		out->type9.assigned = ubits(a, 146, 1);
+		out->type9.raim = ubits(a, 147, 1);
+		out->type9.radio = ubits(a, 148, 20);
+		break;
+	case 10:
+		if (nBit < 72)
+			return ST_EMALFORMED;
+		out->type10.dest_mmsi = ubits(a, 40, 30);
+		break;
+	case 12:
+		if (nBit < 72)
+			return ST_EMALFORMED;
+		out->type12.seqno = ubits(a, 38, 2);
+		out->type12.dest_mmsi = ubits(a, 40, 30);
+		out->type12.retransmit = ubits(a, 70, 1);
+		sixbit_tail(a, 72, nBit, out->type12.text, sizeof out->type12.text);
+		break;
+	case 14:
+		if (nBit < 40)
+			return ST_EMALFORMED;
+		sixbit_tail(a, 40, nBit, out->type14.text, sizeof out->type14.text);
+		break;
+	case 15:
+		/* 88 bits for one station and one request; the second request
+		 * and the second station are optional. */
+		if (nBit < 88)
+			return ST_EMALFORMED;
+		memset(&out->type15, 0, sizeof out->type15);
+		out->type15.mmsi1 = ubits(a, 40, 30);
+		out->type15.type1_1 = ubits(a, 70, 6);
+		out->type15.offset1_1 = ubits(a, 76, 12);
+		if (nBit > 90) {
+			out->type15.type1_2 = ubits(a, 90, 6);
+			out->type15.offset1_2 = ubits(a, 96, 12);
+			if (nBit > 110) {
+				out->type15.mmsi2 = ubits(a, 110, 30);
+				out->type15.type2_1 = ubits(a, 140, 6);
+				out->type15.offset2_1 = ubits(a, 146, 12);
+			}
+		}
+		break;
+	case 16:
+		/* 96 bits for one station, 144 or more for two. */
+		if (nBit < 92)
+			return ST_EMALFORMED;
+		out->type16.mmsi1 = ubits(a, 40, 30);
+		out->type16.offset1 = ubits(a, 70, 12);
+		out->type16.increment1 = ubits(a, 82, 10);
+		if (nBit >= 144) {
+			out->type16.mmsi2 = ubits(a, 92, 30);
+			out->type16.offset2 = ubits(a, 122, 12);
+			out->type16.increment2 = ubits(a, 134, 10);
+		} else {
+			out->type16.mmsi2 = 0;
+			out->type16.offset2 = 0;
+			out->type16.increment2 = 0;
+		}
+		break;
+	case 17:
+		if (nBit < 80)
+			return ST_EMALFORMED;
+		out->type17.lon = sbits(a, 40, 18);
+		out->type17.lat = sbits(a, 58, 17);
+		out->type17.bitcount = copy_bits(a, 80, nBit - 80,
+		                                 out->type17.bitdata,
+		                                 sizeof out->type17.bitdata);
+		break;
+	case 18:
+		if (nBit < 168)
+			return ST_EMALFORMED;
+		out->type18.reserved = ubits(a, 38, 8);
+		out->type18.speed = ubits(a, 46, 10);
+		out->type18.accuracy = ubits(a, 56, 1);
+		out->type18.lon = sbits(a, 57, 28);
+		out->type18.lat = sbits(a, 85, 27);
+		out->type18.course = ubits(a, 112, 12);
+		out->type18.heading = ubits(a, 124, 9);
+		out->type18.second = ubits(a, 133, 6);
+		out->type18.regional = ubits(a, 139, 2);
+		out->type18.cs = ubits(a, 141, 1);
+		out->type18.display = ubits(a, 142, 1);
+		out->type18.dsc = ubits(a, 143, 1);
+		out->type18.band = ubits(a, 144, 1);
+		out->type18.msg22 = ubits(a, 145, 1);
+		out->type18.assigned = ubits(a, 146, 1);
+		out->type18.raim = ubits(a, 147, 1);
+		out->type18.radio = ubits(a, 148, 20);
+		break;
+	case 19:
+		if (nBit < 312)
+			return ST_EMALFORMED;
+		out->type19.reserved = ubits(a, 38, 8);
+		out->type19.speed = ubits(a, 46, 10);
+		out->type19.accuracy = ubits(a, 56, 1);
+		out->type19.lon = sbits(a, 57, 28);
+		out->type19.lat = sbits(a, 85, 27);
+		out->type19.course = ubits(a, 112, 12);
+		out->type19.heading = ubits(a, 124, 9);
+		out->type19.second = ubits(a, 133, 6);
+		out->type19.regional = ubits(a, 139, 4);
+		sixbit_text(a, 143, 20, out->type19.shipname, true);
+		out->type19.shiptype = ubits(a, 263, 8);
+		out->type19.to_bow = ubits(a, 271, 9);
+		out->type19.to_stern = ubits(a, 280, 9);
+		out->type19.to_port = ubits(a, 289, 6);
+		out->type19.to_starboard = ubits(a, 295, 6);
+		out->type19.epfd = ubits(a, 301, 4);
+		out->type19.raim = ubits(a, 305, 1);
+		out->type19.dte = ubits(a, 306, 1);
+		out->type19.assigned = ubits(a, 307, 1);
+		break;
+	case 20:
+		/* One to four reservation blocks of 30 bits; unused blocks
+		 * are simply not sent. */
+		if (nBit < 70)
+			return ST_EMALFORMED;
+		memset(&out->type20, 0, sizeof out->type20);
+		out->type20.count = (unsigned)((nBit - 40) / 30);
+		if (out->type20.count > 4)
+			out->type20.count = 4;
+		out->type20.offset1 = ubits(a, 40, 12);
+		out->type20.number1 = ubits(a, 52, 4);
+		out->type20.timeout1 = ubits(a, 56, 3);
+		out->type20.increment1 = ubits(a, 59, 11);
+		if (out->type20.count >= 2) {
+			out->type20.offset2 = ubits(a, 70, 12);
+			out->type20.number2 = ubits(a, 82, 4);
+			out->type20.timeout2 = ubits(a, 86, 3);
+			out->type20.increment2 = ubits(a, 89, 11);
+		}
+		if (out->type20.count >= 3) {
+			out->type20.offset3 = ubits(a, 100, 12);
+			out->type20.number3 = ubits(a, 112, 4);
+			out->type20.timeout3 = ubits(a, 116, 3);
+			out->type20.increment3 = ubits(a, 119, 11);
+		}
+		if (out->type20.count >= 4) {
+			out->type20.offset4 = ubits(a, 130, 12);
+			out->type20.number4 = ubits(a, 142, 4);
+			out->type20.timeout4 = ubits(a, 146, 3);
+			out->type20.increment4 = ubits(a, 149, 11);
+		}
+		break;
+	case 21:
+		if (nBit < 272)
+			return ST_EMALFORMED;
+		out->type21.aid_type = ubits(a, 38, 5);
+		sixbit_text(a, 43, 20, out->type21.name, false);
+		out->type21.accuracy = ubits(a, 163, 1);
+		out->type21.lon = sbits(a, 164, 28);
+		out->type21.lat = sbits(a, 192, 27);
+		out->type21.to_bow = ubits(a, 219, 9);
+		out->type21.to_stern = ubits(a, 228, 9);
+		out->type21.to_port = ubits(a, 237, 6);
+		out->type21.to_starboard = ubits(a, 243, 6);
+		out->type21.epfd = ubits(a, 249, 4);
+		out->type21.second = ubits(a, 253, 6);
+		out->type21.off_position = ubits(a, 259, 1);
+		out->type21.regional = ubits(a, 260, 8);
+		out->type21.raim = ubits(a, 268, 1);
+		out->type21.virtual_aid = ubits(a, 269, 1);
+		out->type21.assigned = ubits(a, 270, 1);
+		/* The name extension (up to 14 more characters) only
+		 * continues a name that filled all 20 characters. */
+		if (strlen(out->type21.name) == 20 && nBit > 272)
+			sixbit_tail(a, 272, nBit, out->type21.name + 20,
+			            sizeof out->type21.name - 20);
+		{
+			size_t n = strlen(out->type21.name);
+			while (n > 0 && out->type21.name[n - 1] == ' ')
+				out->type21.name[--n] = 0;
+		}
+		break;
+	case 22:
+		/* 168 bits by the standard; everything defined ends at 145. */
+		if (nBit < 145)
+			return ST_EMALFORMED;
+		out->type22.channel_a = ubits(a, 40, 12);
+		out->type22.channel_b = ubits(a, 52, 12);
+		out->type22.txrx = ubits(a, 64, 4);
+		out->type22.power = ubits(a, 68, 1);
+		out->type22.addressed = ubits(a, 139, 1);
+		if (out->type22.addressed) {
+			out->type22.dest1 = ubits(a, 69, 30);
+			out->type22.dest2 = ubits(a, 104, 30);
+			out->type22.ne_lon = out->type22.ne_lat = 0;
+			out->type22.sw_lon = out->type22.sw_lat = 0;
+		} else {
+			out->type22.ne_lon = sbits(a, 69, 18);
+			out->type22.ne_lat = sbits(a, 87, 17);
+			out->type22.sw_lon = sbits(a, 104, 18);
+			out->type22.sw_lat = sbits(a, 122, 17);
+			out->type22.dest1 = out->type22.dest2 = 0;
+		}
+		out->type22.band_a = ubits(a, 140, 1);
+		out->type22.band_b = ubits(a, 141, 1);
+		out->type22.zonesize = ubits(a, 142, 3);
+		break;
+	case 23:
+		/* 160 bits by the standard; everything defined ends at 154. */
+		if (nBit < 154)
+			return ST_EMALFORMED;
+		out->type23.ne_lon = sbits(a, 40, 18);
+		out->type23.ne_lat = sbits(a, 58, 17);
+		out->type23.sw_lon = sbits(a, 75, 18);
+		out->type23.sw_lat = sbits(a, 93, 17);
+		out->type23.stationtype = ubits(a, 110, 4);
+		out->type23.shiptype = ubits(a, 114, 8);
+		out->type23.txrx = ubits(a, 144, 2);
+		out->type23.interval = ubits(a, 146, 4);
+		out->type23.quiet = ubits(a, 150, 4);
+		break;
+	case 24:
+		out->type24.part = ubits(a, 38, 2);
+		if (out->type24.part == 0) {
+			/* Part A is 168 bits but many class B units send 160,
+			 * leaving out the 8 spare bits. */
+			if (nBit < 160)
+				return ST_EMALFORMED;
+			sixbit_text(a, 40, 20, out->type24.shipname, true);
+			out->type24.shiptype = 0;
+			out->type24.vendorid[0] = 0;
+			out->type24.model = 0;
+			out->type24.serial = 0;
+			out->type24.callsign[0] = 0;
+			out->type24.to_bow = out->type24.to_stern = 0;
+			out->type24.to_port = out->type24.to_starboard = 0;
+			out->type24.mothership_mmsi = 0;
+		} else if (out->type24.part == 1) {
+			/* Everything defined in part B ends at bit 162; the
+			 * last 6 are spare and some units leave them out. */
+			if (nBit < 162)
+				return ST_EMALFORMED;
+			out->type24.shipname[0] = 0;
+			out->type24.shiptype = ubits(a, 40, 8);
+			/* Before M.1371-4 the vendor id was 7 characters;
+			 * since, 3 characters + model + serial. Decode both
+			 * ways, as gpsd does; the 7-character form is what
+			 * older units and gpsd print. */
+			sixbit_text(a, 48, 7, out->type24.vendorid, true);
+			out->type24.model = ubits(a, 66, 4);
+			out->type24.serial = ubits(a, 70, 20);
+			sixbit_text(a, 90, 7, out->type24.callsign, true);
+			if (is_auxiliary_mmsi(out->mmsi)) {
+				out->type24.mothership_mmsi = ubits(a, 132, 30);
+				out->type24.to_bow = out->type24.to_stern = 0;
+				out->type24.to_port = out->type24.to_starboard = 0;
+			} else {
+				out->type24.mothership_mmsi = 0;
+				out->type24.to_bow = ubits(a, 132, 9);
+				out->type24.to_stern = ubits(a, 141, 9);
+				out->type24.to_port = ubits(a, 150, 6);
+				out->type24.to_starboard = ubits(a, 156, 6);
+			}
+		} else {
+			return ST_EMALFORMED;
+		}
+		break;
+	case 25:
+	case 26: {
+		unsigned iData;
+		size_t nTail = out->type == 26 ? 20 : 0; /* radio status */
+		out->type25.addressed = ubits(a, 38, 1);
+		out->type25.structured = ubits(a, 39, 1);
+		iData = 40 + 30 * out->type25.addressed + 16 * out->type25.structured;
+		if (nBit < iData + nTail)
+			return ST_EMALFORMED;
+		out->type25.dest_mmsi = out->type25.addressed ? ubits(a, 40, 30) : 0;
+		out->type25.app_id = out->type25.structured
+		                         ? ubits(a, 40 + 30 * out->type25.addressed, 16)
+		                         : 0;
+		out->type25.bitcount = copy_bits(a, iData, nBit - iData - nTail,
+		                                 out->type25.bitdata,
+		                                 sizeof out->type25.bitdata);
+		out->type25.radio = nTail ? ubits(a, (unsigned)(nBit - 20), 20) : 0;
+		break;
+	}
+	case 27:
+		/* 96 bits by the standard; some units send a full 168-bit
+		 * slot, which is harmless. */
+		if (nBit < 96)
+			return ST_EMALFORMED;
+		out->type27.accuracy = ubits(a, 38, 1);
+		out->type27.raim = ubits(a, 39, 1);
+		out->type27.status = ubits(a, 40, 4);
+		out->type27.lon = sbits(a, 44, 18);
+		out->type27.lat = sbits(a, 62, 17);
+		out->type27.speed = ubits(a, 79, 6);
+		out->type27.course = ubits(a, 85, 9);
+		out->type27.gnss = ubits(a, 94, 1);
+		break;
+	default:
+		return ST_EMALFORMED;
+	}
+	return ST_OK;
+}
