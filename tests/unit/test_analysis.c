@@ -586,6 +586,21 @@ static void test_params_parse(void **state)
 	assert_int_equal(n, 20);
 	for (int k = 0; k < n; k++)
 		assert_true(a[k].zDoc[0] && a[k].zSource[0]);
+
+	/* docs/analysis.md documents every parameter with its default */
+	char zPath[1024];
+	snprintf(zPath, sizeof zPath, "%s/docs/analysis.md", ST_SOURCE_DIR);
+	FILE *fDoc = fopen(zPath, "r");
+	assert_non_null(fDoc);
+	static char zDoc[1 << 16];
+	size_t nDoc = fread(zDoc, 1, sizeof zDoc - 1, fDoc);
+	zDoc[nDoc] = 0;
+	fclose(fDoc);
+	for (int k = 0; k < n; k++) {
+		char zRow[128];
+		snprintf(zRow, sizeof zRow, "| `%s` | %s |", a[k].zKey, a[k].zDefault);
+		assert_non_null(strstr(zDoc, zRow));
+	}
 }
 
 /* Each parameter test runs one made-up track with the default and with

@@ -229,7 +229,8 @@ st_status st_stage_encounters(const st_model *m, const st_gazetteer *g,
 		}
 	}
 	e->nSample = nSample;
-	qsort(aS, nSample, sizeof *aS, cmp_sample);
+	if (nSample > 1)
+		qsort(aS, nSample, sizeof *aS, cmp_sample);
 
 	/* 3. close pairs: each sample against neighbouring cells of its step */
 	for (size_t gA = 0; gA < nSample;) {
@@ -278,7 +279,8 @@ st_status st_stage_encounters(const st_model *m, const st_gazetteer *g,
 		}
 		gA = gB;
 	}
-	qsort(aO, nObs, sizeof *aO, cmp_obs);
+	if (nObs > 1)
+		qsort(aO, nObs, sizeof *aO, cmp_obs);
 
 	/* 4. uninterrupted runs of close steps of one pair, long enough */
 	aDist = malloc((nObs ? nObs : 1) * sizeof *aDist);
