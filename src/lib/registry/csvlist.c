@@ -59,7 +59,7 @@ static void group_free(group *g)
 	}
 }
 
-static int find_header(const st__csv *c, const char *zCol)
+static int find_header(const st__csvrec *c, const char *zCol)
 {
 	if (!zCol || !*zCol)
 		return -1;
@@ -77,7 +77,7 @@ static int find_header(const st__csv *c, const char *zCol)
 }
 
 /* Field i of the current row, trimmed, as a new string ("" if absent). */
-static char *field_dup(const st__csv *c, int i)
+static char *field_dup(const st__csvrec *c, int i)
 {
 	if (i < 0 || i >= c->nField)
 		return strdup("");
@@ -90,7 +90,7 @@ static char *field_dup(const st__csv *c, int i)
 	return strndup(z, n);
 }
 
-static int set_if_empty(char **pz, const st__csv *c, int i)
+static int set_if_empty(char **pz, const st__csvrec *c, int i)
 {
 	if (*pz && **pz)
 		return 0;
@@ -120,7 +120,7 @@ static int add_name(group *g, char *z)
 }
 
 /* Splits field i by any character of zSep and calls add for each part. */
-static int split_add(group *g, const st__csv *c, int i, const char *zSep,
+static int split_add(group *g, const st__csvrec *c, int i, const char *zSep,
                      int isLink, const char *zKind)
 {
 	char *z = field_dup(c, i);
@@ -199,8 +199,8 @@ st_status st__csvlist_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 	if (!zFixedList || !*zFixedList)
 		zFixedList = "CSV list";
 
-	st__csv csv;
-	st__csv_init(&csv, zBuf, nBuf, delim);
+	st__csvrec csv;
+	st__csvrec_init(&csv, zBuf, nBuf, delim);
 	group *aGroup = NULL;
 	int nGroup = 0, nGroupCap = 0;
 	st__smap byId = {0};
@@ -211,7 +211,7 @@ st_status st__csvlist_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 
 	/* Header, after any preamble lines (the UK list starts with a date). */
 	for (;;) {
-		st_status r = st__csv_next(&csv);
+		st_status r = st__csvrec_next(&csv);
 		if (r == ST_ENOTFOUND) {
 			snprintf(c->zErr, c->nErr, "%s: no header row", c->zFile);
 			rc = ST_EFORMAT;
@@ -288,7 +288,7 @@ st_status st__csvlist_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 	}
 
 	for (;;) {
-		st_status r = st__csv_next(&csv);
+		st_status r = st__csvrec_next(&csv);
 		if (r == ST_ENOTFOUND)
 			break;
 		if (r == ST_ENOMEM) {
@@ -532,7 +532,7 @@ done:
 		group_free(&aGroup[k]);
 	free(aGroup);
 	st__smap_free(&byId);
-	st__csv_free(&csv);
+	st__csvrec_free(&csv);
 	st__map_free(&m);
 	return rc;
 }

@@ -13,7 +13,7 @@
 #include "shiptrace/csv.h"
 #include "registry/csvrec.h"
 
-void st__csv_init(st__csv *c, const char *zBuf, size_t nBuf, char delim)
+void st__csvrec_init(st__csvrec *c, const char *zBuf, size_t nBuf, char delim)
 {
 	memset(c, 0, sizeof *c);
 	c->zBuf = zBuf;
@@ -22,7 +22,7 @@ void st__csv_init(st__csv *c, const char *zBuf, size_t nBuf, char delim)
 	c->delim = delim ? delim : ',';
 }
 
-void st__csv_free(st__csv *c)
+void st__csvrec_free(st__csvrec *c)
 {
 	free(c->zRec);
 	c->zRec = NULL;
@@ -31,13 +31,13 @@ void st__csv_free(st__csv *c)
 
 /* Skips to just after the next newline at or after pos; returns the new
  * position. */
-static size_t after_newline(const st__csv *c, size_t pos)
+static size_t after_newline(const st__csvrec *c, size_t pos)
 {
 	const char *p = memchr(c->zBuf + pos, '\n', c->nBuf - pos);
 	return p ? (size_t)(p - c->zBuf) + 1 : c->nBuf;
 }
 
-st_status st__csv_next(st__csv *c)
+st_status st__csvrec_next(st__csvrec *c)
 {
 	if (c->pos >= c->nBuf)
 		return ST_ENOTFOUND;

@@ -14,7 +14,7 @@
 #define ST__CSV_MAX_RECORD (1u << 20)  /* bytes of one record */
 #define ST__CSV_MAX_SPAN 64            /* lines one quoted field may span */
 
-typedef struct st__csv {
+typedef struct st__csvrec {
 	const char *zBuf;      /* whole input, UTF-8 */
 	size_t nBuf;
 	size_t pos;            /* next byte to read */
@@ -30,16 +30,16 @@ typedef struct st__csv {
 	size_t anField[ST__CSV_MAX_FIELDS];
 	const char *zRaw;      /* the record's raw text, for messages */
 	size_t nRaw;
-} st__csv;
+} st__csvrec;
 
-void st__csv_init(st__csv *c, const char *zBuf, size_t nBuf, char delim);
-void st__csv_free(st__csv *c);
+void st__csvrec_init(st__csvrec *c, const char *zBuf, size_t nBuf, char delim);
+void st__csvrec_free(st__csvrec *c);
 
 /* Next record: ST_OK, ST_ENOTFOUND at the end, ST_ENOMEM, or a per-record
  * error (ST_EMALFORMED: unterminated quote; ST_ETOOLONG: too long or too
  * many fields) after which reading resumes on the line after the start of
  * the bad record, so one bad row costs one line. */
-st_status st__csv_next(st__csv *c);
+st_status st__csvrec_next(st__csvrec *c);
 
 /* Reads a whole file into memory (at most nMax bytes), as UTF-8: a UTF-8 BOM
  * is dropped and latin-1 input is converted when zEncoding says so

@@ -500,17 +500,17 @@ static st_list_format detect(const char *z, size_t n)
 	if (i < n && z[i] == '{')
 		return ST_LIST_FTM;
 	/* OFAC legacy rows: ent_num, then a quoted name, 12 fields, no header. */
-	st__csv c;
-	st__csv_init(&c, z, n, ',');
+	st__csvrec c;
+	st__csvrec_init(&c, z, n, ',');
 	st_list_format f = ST_LIST_CSV;
-	if (st__csv_next(&c) == ST_OK && c.nField == 12 && c.anField[0] > 0) {
+	if (st__csvrec_next(&c) == ST_OK && c.nField == 12 && c.anField[0] > 0) {
 		size_t j = 0;
 		while (j < c.anField[0] && c.azField[0][j] >= '0' && c.azField[0][j] <= '9')
 			j++;
 		if (j == c.anField[0])
 			f = ST_LIST_OFAC;
 	}
-	st__csv_free(&c);
+	st__csvrec_free(&c);
 	return f;
 }
 

@@ -83,8 +83,8 @@ st_status st__ofac_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 {
 	st_list_stats *s = c->pStats;
 	const char *zList = c->pOpts->zListName ? c->pOpts->zListName : "OFAC SDN";
-	st__csv csv;
-	st__csv_init(&csv, zBuf, nBuf, ',');
+	st__csvrec csv;
+	st__csvrec_init(&csv, zBuf, nBuf, ',');
 	pending_link *aPend = NULL;
 	size_t nPend = 0, nPendCap = 0;
 	st_status rc = ST_OK;
@@ -98,7 +98,7 @@ st_status st__ofac_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 		goto done;
 	}
 	for (;;) {
-		st_status r = st__csv_next(&csv);
+		st_status r = st__csvrec_next(&csv);
 		if (r == ST_ENOTFOUND)
 			break;
 		if (r == ST_ENOMEM) {
@@ -323,6 +323,6 @@ done:
 	free(zRem);
 	free(zSeg);
 	free(azAlias);
-	st__csv_free(&csv);
+	st__csvrec_free(&csv);
 	return rc;
 }
