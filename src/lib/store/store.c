@@ -625,8 +625,6 @@ st_status st_store_ingest_end(st_store *s, const st_source_info *src)
 		char zErr[256] = "";
 		rc = st_store_query(s, zSql, NULL, NULL, zErr, sizeof zErr);
 	}
-	if (rc == ST_OK)
-		rc = st_store_update_extent(s, "positions");
 	s->inIngest = 0;
 	if (rc == ST_OK)
 		rc = st_store_commit(s);
