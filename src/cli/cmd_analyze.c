@@ -500,25 +500,31 @@ static int on_vessel(void *ctx, int nCol, const char *const *az,
 	return 0;
 }
 
-static st_status write_flags(st_store *s, const st_mid_table *pMid, char *zErr,
-                             size_t nErr)
+/* Adds the flag columns to `vessels` when missing. Outside the results'
+ * transaction: a failed probe would abort a PostgreSQL transaction. */
+static st_status ensure_flag_columns(st_store *s, char *zErr, size_t nErr)
 {
 	static const char *const azAdd[] = {
 		"ALTER TABLE vessels ADD COLUMN flag TEXT",
 		"ALTER TABLE vessels ADD COLUMN flag_mid INTEGER",
 		"ALTER TABLE vessels ADD COLUMN mmsi_kind TEXT",
 	};
-	int64_t nHave = 0;
-	char zSql[256];
-	/* a column that exists already makes the probe succeed */
-	if (st_store_query(s, "SELECT flag FROM vessels WHERE 1 = 0", NULL, NULL, zErr, nErr) != ST_OK) {
-		for (size_t k = 0; k < sizeof azAdd / sizeof azAdd[0]; k++) {
-			st_status rc = st_store_query(s, azAdd[k], NULL, NULL, zErr, nErr);
-			if (rc != ST_OK)
-				return rc;
-		}
+	char zIgnore[256];
+	if (st_store_query(s, "SELECT flag, flag_mid, mmsi_kind FROM vessels WHERE 1 = 0",
+	                   NULL, NULL, zIgnore, sizeof zIgnore) == ST_OK)
+		return ST_OK;
+	for (size_t k = 0; k < sizeof azAdd / sizeof azAdd[0]; k++) {
+		st_status rc = st_store_query(s, azAdd[k], NULL, NULL, zErr, nErr);
+		if (rc != ST_OK)
+			return rc;
 	}
-	(void)nHave;
+	return ST_OK;
+}
+
+static st_status write_flags(st_store *s, const st_mid_table *pMid, char *zErr,
+                             size_t nErr)
+{
+	char zSql[256];
 	flag_ctx c;
 	memset(&c, 0, sizeof c);
 	st_status rc = st_store_query(s, "SELECT mmsi FROM vessels", on_vessel, &c, zErr, nErr);
@@ -744,6 +750,10 @@ int st_cmd_analyze(int argc, char **argv)
 	w.aCallId = malloc((e.nCall ? e.nCall : 1) * sizeof *w.aCallId);
 	if (!w.aSegId || !w.aCallId) {
 		fail(o.zCase, "writing", ST_ENOMEM, NULL);
+		goto done;
+	}
+	if ((rc = ensure_flag_columns(s, zErr, sizeof zErr)) != ST_OK) {
+		fail(o.zCase, "adding flag columns to vessels", rc, zErr);
 		goto done;
 	}
 	if ((rc = st_store_begin(s)) != ST_OK) {
