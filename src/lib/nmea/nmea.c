@@ -1,0 +1,559 @@
+/* The streaming NMEA 0183 AIS decoder: classifies each line (blank or
+ * comment, metadata, AIS sentence, other NMEA, garbage), verifies the
+ * checksums, validates the AIS fields, reassembles multi-sentence messages
+ * in a fixed table inside the decoder and hands complete payloads to
+ * st_ais_decode(). Every line fed is counted in exactly one bucket of
+ * st_nmea_stats. The common `!AIVDM,1,1,,A,...,0*hh` line takes a fast
+ * path of fixed-offset checks and word-at-a-time checksum and armour tests;
+ * anything it does not recognise falls through to the general parser, which
+ * gives the same answer for every line the fast path accepts. */
+#include <stdlib.h>
+#include <string.h>
+#include "shiptrace/ais.h"
+#include "shiptrace/nmea.h"
+#include "nmea/nmea_int.h"
+
+/* Longest source kept: what st_nmea_meta.source holds. */
+#define MAX_SRC 31
+
+/* One message being reassembled. nNext is the fragment number expected
+ * next; 0 marks a free slot. */
+typedef struct slot {
+	uint64_t aLine[9];      /* line numbers of the fragments held */
+	uint64_t lastLine;      /* for the staleness rule */
+	st_time_ms t;
+	uint32_t gId;
+	uint16_t nPay;
+	uint8_t nTotal, nNext;
+	char talker[2];
+	char channel, seq;
+	bool own, hasGroup;
+	uint8_t nSrc;
+	char zSrc[MAX_SRC];
+	char aPay[ST_NMEA_MAX_PAYLOAD];
+} slot;
+
+struct st_nmea {
+	st_nmea_stats stats;
+	st_nmea_reject_fn xReject;
+	void *pRejectCtx;
+	/* Time and source announced by a $PGHP or lone tag-block line for
+	 * the line that follows it. */
+	bool bPending;
+	st_time_ms tPending;
+	uint8_t nPendSrc;
+	char zPendSrc[MAX_SRC];
+	unsigned nUsed;
+	st_ais_msg scratch;     /* when the caller passes no output */
+	slot aSlot[ST_NMEA_SLOTS];
+};
+
+/* What the line around the sentence said. */
+typedef struct linectx {
+	st_time_ms t;
+	const char *zSrc;
+	size_t nSrc;
+	bool hasGroup;
+	uint32_t gId;
+} linectx;
+
+/* The fields of one AIS sentence. */
+typedef struct sentence {
+	const char *zPay;
+	size_t nPay;
+	unsigned nTotal, nNum, fill;
+	char talker[2];
+	char channel, seq;
+	bool own;
+} sentence;
+
+static const st_status aRejStatus[ST_REJ_COUNT] = {
+	[ST_REJ_BADSUM] = ST_EBADSUM,         [ST_REJ_MALFORMED] = ST_EMALFORMED,
+	[ST_REJ_ORPHAN] = ST_EORPHAN,         [ST_REJ_STALE] = ST_ESTALE,
+	[ST_REJ_NOTAIS] = ST_ENOTAIS,         [ST_REJ_UNPARSEABLE] = ST_EUNPARSEABLE,
+	[ST_REJ_TOOLONG] = ST_ETOOLONG,
+};
+
+const char *st_reject_name(st_reject r)
+{
+	static const char *const azName[ST_REJ_COUNT] = {
+		[ST_REJ_BADSUM] = "bad_checksum",
+		[ST_REJ_MALFORMED] = "malformed",
+		[ST_REJ_ORPHAN] = "orphan_fragment",
+		[ST_REJ_STALE] = "stale_fragment",
+		[ST_REJ_NOTAIS] = "non_ais_nmea",
+		[ST_REJ_UNPARSEABLE] = "unparseable",
+		[ST_REJ_TOOLONG] = "too_long",
+	};
+	if ((unsigned)r >= ST_REJ_COUNT)
+		return "unknown";
+	return azName[r];
+}
+
+st_nmea *st_nmea_new(void)
+{
+	st_nmea *dec = calloc(1, sizeof *dec);
+	if (dec)
+		dec->tPending = ST_TIME_NONE;
+	return dec;
+}
+
+void st_nmea_free(st_nmea *dec)
+{
+	free(dec);
+}
+
+void st_nmea_set_reject_fn(st_nmea *dec, st_nmea_reject_fn fn, void *ctx)
+{
+	dec->xReject = fn;
+	dec->pRejectCtx = ctx;
+}
+
+const st_nmea_stats *st_nmea_get_stats(const st_nmea *dec)
+{
+	return &dec->stats;
+}
+
+static st_status reject(st_nmea *dec, uint64_t iLine, st_reject why,
+                        const char *z, size_t n, st_reject *pRej)
+{
+	dec->stats.rejected[why]++;
+	if (dec->xReject)
+		dec->xReject(dec->pRejectCtx, iLine, why, z, n);
+	if (pRej)
+		*pRej = why;
+	return aRejStatus[why];
+}
+
+/* Rejects every line a slot holds and frees it. */
+static void drop_slot(st_nmea *dec, slot *sl, st_reject why)
+{
+	unsigned nHeld = sl->nNext - 1u;
+	for (unsigned i = 0; i < nHeld; i++) {
+		dec->stats.rejected[why]++;
+		if (dec->xReject)
+			dec->xReject(dec->pRejectCtx, sl->aLine[i], why, NULL, 0);
+	}
+	dec->stats.held -= nHeld;
+	sl->nNext = 0;
+	dec->nUsed--;
+}
+
+static void sweep_stale(st_nmea *dec, uint64_t iLine)
+{
+	for (unsigned i = 0; i < ST_NMEA_SLOTS && dec->nUsed; i++) {
+		slot *sl = &dec->aSlot[i];
+		if (sl->nNext && iLine - sl->lastLine > ST_NMEA_STALE_LINES)
+			drop_slot(dec, sl, ST_REJ_STALE);
+	}
+}
+
+void st_nmea_finish(st_nmea *dec)
+{
+	for (unsigned i = 0; i < ST_NMEA_SLOTS && dec->nUsed; i++)
+		if (dec->aSlot[i].nNext)
+			drop_slot(dec, &dec->aSlot[i], ST_REJ_STALE);
+	dec->bPending = false;
+}
+
+static void copy_src(char *zDst, size_t nDst, const char *zSrc, size_t nSrc)
+{
+	if (nSrc > nDst - 1)
+		nSrc = nDst - 1; /* longer than any real station name */
+	if (nSrc)
+		memcpy(zDst, zSrc, nSrc);
+	zDst[nSrc] = 0;
+}
+
+static void fill_meta(st_nmea_meta *m, st_time_ms t, const char *zSrc,
+                      size_t nSrc, const char *talker, char channel, bool own)
+{
+	m->t = t;
+	copy_src(m->source, sizeof m->source, zSrc, zSrc ? nSrc : 0);
+	m->talker[0] = talker[0];
+	m->talker[1] = talker[1];
+	m->talker[2] = 0;
+	m->channel = channel;
+	m->own = own;
+}
+
+static void count_message(st_nmea *dec, const st_ais_msg *out, unsigned nSentence)
+{
+	dec->stats.messages++;
+	dec->stats.msg_sentences += nSentence;
+	if (out->type < 28)
+		dec->stats.by_type[out->type]++;
+}
+
+/* Talker letters: any two upper-case letters; "--" too, which AisLib's
+ * recorded feeds show for a receiver with no talker configured. */
+static inline bool talker_ok(char a, char b)
+{
+	return ((a >= 'A' && a <= 'Z') || a == '-') && ((b >= 'A' && b <= 'Z') || b == '-');
+}
+
+/* Radio channel: A and B are the AIS channels, 1 and 2 the same written as
+ * numbers; C and D appear in real shore-station feeds (AisLib's samples)
+ * for the long-range channels 75 and 76, so they are accepted too. */
+static inline bool channel_ok(char c)
+{
+	return (c >= 'A' && c <= 'D') || c == '1' || c == '2';
+}
+
+static bool same_key(const slot *sl, const sentence *S, const linectx *L)
+{
+	if (sl->talker[0] != S->talker[0] || sl->talker[1] != S->talker[1] ||
+	    sl->channel != S->channel || sl->seq != S->seq || sl->own != S->own ||
+	    sl->nTotal != S->nTotal)
+		return false;
+	/* A tag-block group id tells concurrent messages apart, but only
+	 * when both lines carry one: feeds often tag the first fragment only. */
+	if (sl->hasGroup && L->hasGroup && sl->gId != L->gId)
+		return false;
+	if (sl->nSrc && L->nSrc &&
+	    (sl->nSrc != (L->nSrc < MAX_SRC ? L->nSrc : MAX_SRC) ||
+	     memcmp(sl->zSrc, L->zSrc, sl->nSrc) != 0))
+		return false;
+	return true;
+}
+
+static st_status on_fragment(st_nmea *dec, uint64_t iLine, const sentence *S,
+                             const linectx *L, const char *zLine, size_t nLine,
+                             st_ais_msg *out, st_nmea_meta *meta,
+                             st_reject *pRej)
+{
+	sweep_stale(dec, iLine);
+	slot *sl = NULL;
+	/* The count is part of the key, so a fragment claiming another count
+	 * than the message held under the same id does not match it: a first
+	 * fragment replaces it, a later one is an orphan. */
+	if (dec->nUsed) {
+		for (unsigned i = 0; i < ST_NMEA_SLOTS; i++) {
+			slot *p = &dec->aSlot[i];
+			if (p->nNext && same_key(p, S, L)) {
+				sl = p;
+				break;
+			}
+		}
+	}
+	if (S->nNum == 1) {
+		if (S->nPay > ST_NMEA_MAX_PAYLOAD)
+			return reject(dec, iLine, ST_REJ_MALFORMED, zLine, nLine, pRej);
+		if (sl) {
+			/* A new first fragment under the same id: the held
+			 * message lost the rest of its fragments. */
+			drop_slot(dec, sl, ST_REJ_ORPHAN);
+		} else if (dec->nUsed == ST_NMEA_SLOTS) {
+			slot *pOld = &dec->aSlot[0];
+			for (unsigned i = 1; i < ST_NMEA_SLOTS; i++)
+				if (dec->aSlot[i].lastLine < pOld->lastLine)
+					pOld = &dec->aSlot[i];
+			drop_slot(dec, pOld, ST_REJ_STALE);
+			sl = pOld;
+		}
+		if (!sl) {
+			for (unsigned i = 0; i < ST_NMEA_SLOTS; i++)
+				if (!dec->aSlot[i].nNext) {
+					sl = &dec->aSlot[i];
+					break;
+				}
+		}
+		dec->nUsed++;
+		sl->nTotal = (uint8_t)S->nTotal;
+		sl->nNext = 2;
+		sl->aLine[0] = iLine;
+		sl->lastLine = iLine;
+		sl->t = L->t;
+		sl->gId = L->gId;
+		sl->hasGroup = L->hasGroup;
+		sl->talker[0] = S->talker[0];
+		sl->talker[1] = S->talker[1];
+		sl->channel = S->channel;
+		sl->seq = S->seq;
+		sl->own = S->own;
+		sl->nSrc = (uint8_t)(L->nSrc < MAX_SRC ? L->nSrc : MAX_SRC);
+		if (sl->nSrc)
+			memcpy(sl->zSrc, L->zSrc, sl->nSrc);
+		memcpy(sl->aPay, S->zPay, S->nPay);
+		sl->nPay = (uint16_t)S->nPay;
+		dec->stats.held++;
+		return ST_EAGAIN;
+	}
+	if (!sl)
+		return reject(dec, iLine, ST_REJ_ORPHAN, zLine, nLine, pRej);
+	if (sl->nNext != S->nNum) {
+		/* Out of order or repeated: we do not reorder, so neither the
+		 * held part nor this one can complete. */
+		drop_slot(dec, sl, ST_REJ_ORPHAN);
+		return reject(dec, iLine, ST_REJ_ORPHAN, zLine, nLine, pRej);
+	}
+	if (sl->nPay + S->nPay > ST_NMEA_MAX_PAYLOAD) {
+		drop_slot(dec, sl, ST_REJ_MALFORMED);
+		return reject(dec, iLine, ST_REJ_MALFORMED, zLine, nLine, pRej);
+	}
+	memcpy(sl->aPay + sl->nPay, S->zPay, S->nPay);
+	sl->nPay = (uint16_t)(sl->nPay + S->nPay);
+	if (sl->t == ST_TIME_NONE)
+		sl->t = L->t;
+	if (!sl->nSrc && L->nSrc) {
+		sl->nSrc = (uint8_t)(L->nSrc < MAX_SRC ? L->nSrc : MAX_SRC);
+		memcpy(sl->zSrc, L->zSrc, sl->nSrc);
+	}
+	sl->aLine[sl->nNext - 1] = iLine;
+	sl->lastLine = iLine;
+	if (S->nNum < S->nTotal) {
+		sl->nNext++;
+		dec->stats.held++;
+		return ST_EAGAIN;
+	}
+	/* Only the last fragment's fill bits count: earlier ones end on a
+	 * whole character by construction. */
+	if (st_ais_decode(sl->aPay, sl->nPay, S->fill, out) != ST_OK) {
+		drop_slot(dec, sl, ST_REJ_MALFORMED);
+		return reject(dec, iLine, ST_REJ_MALFORMED, zLine, nLine, pRej);
+	}
+	fill_meta(meta, sl->t, sl->zSrc, sl->nSrc, sl->talker, sl->channel, sl->own);
+	meta->line = iLine;
+	meta->first_line = sl->aLine[0];
+	meta->sentences = S->nTotal;
+	dec->stats.held -= S->nTotal - 1u;
+	sl->nNext = 0;
+	dec->nUsed--;
+	count_message(dec, out, S->nTotal);
+	return ST_OK;
+}
+
+/* Reads the six AIS fields between the comma after the address and the
+ * '*'. Returns false when any is malformed. */
+static bool parse_fields(const char *p, const char *star, sentence *S)
+{
+	if (star - p < 9)
+		return false; /* "1,1,,,X,0" is the shortest */
+	if (p[0] < '1' || p[0] > '9' || p[1] != ',' || p[2] < '1' || p[2] > p[0] ||
+	    p[3] != ',')
+		return false;
+	S->nTotal = (unsigned)(p[0] - '0');
+	S->nNum = (unsigned)(p[2] - '0');
+	p += 4;
+	S->seq = 0;
+	if (*p != ',') {
+		if (*p < '0' || *p > '9' || p[1] != ',')
+			return false;
+		S->seq = *p++;
+	}
+	p++;
+	S->channel = 0;
+	if (*p != ',') {
+		if (!channel_ok(*p) || p[1] != ',')
+			return false;
+		S->channel = *p++;
+	}
+	p++;
+	const char *comma = memchr(p, ',', (size_t)(star - p));
+	if (!comma || comma == p || star - comma != 2 || comma[1] < '0' ||
+	    comma[1] > '5')
+		return false;
+	S->zPay = p;
+	S->nPay = (size_t)(comma - p);
+	S->fill = (unsigned)(comma[1] - '0');
+	return st__nmea_armour_ok(S->zPay, S->nPay);
+}
+
+static st_status general(st_nmea *dec, uint64_t iLine, const char *zLine,
+                         const char *end, size_t nLine, st_ais_msg *out,
+                         st_nmea_meta *meta, st_reject *pRej)
+{
+	const char *p = zLine;
+	linectx L = {ST_TIME_NONE, NULL, 0, false, 0};
+
+	/* Leading blanks: hand-edited files and some loggers indent. */
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end || *p == '#') {
+		dec->stats.blank_lines++;
+		return ST_EAGAIN;
+	}
+	/* Metadata announced by the line before applies to this line only. */
+	bool bPending = dec->bPending;
+	dec->bPending = false;
+
+	if (*p >= '0' && *p <= '9') {
+		const char *q;
+		L.t = st__nmea_epoch(p, end, &q);
+		if (L.t == ST_TIME_NONE || q == end || (*q != ' ' && *q != '\t' && *q != ',' && *q != ';'))
+			return reject(dec, iLine, ST_REJ_UNPARSEABLE, zLine, nLine, pRej);
+		while (q < end && (*q == ' ' || *q == '\t' || *q == ',' || *q == ';'))
+			q++;
+		p = q;
+	}
+	int nTag = 0;
+	while (p < end && *p == '\\') {
+		st__nmea_tag tag;
+		int r = st__nmea_tagblock(p, end, &tag, &p);
+		if (r >= 0)
+			return reject(dec, iLine, (st_reject)r, zLine, nLine, pRej);
+		if (tag.tolerated)
+			dec->stats.tagsum_tolerated++;
+		if (tag.t != ST_TIME_NONE)
+			L.t = tag.t;
+		if (tag.zSrc) {
+			L.zSrc = tag.zSrc;
+			L.nSrc = tag.nSrc;
+		}
+		if (tag.hasGroup) {
+			L.hasGroup = true;
+			L.gId = tag.gId;
+		}
+		nTag++;
+	}
+	if (nTag && p == end) {
+		/* A tag block alone on its line (AisLib's recordings) stamps
+		 * the sentence on the next line. */
+		dec->bPending = true;
+		dec->tPending = L.t;
+		dec->nPendSrc = (uint8_t)(L.nSrc < MAX_SRC ? L.nSrc : MAX_SRC);
+		if (dec->nPendSrc)
+			memcpy(dec->zPendSrc, L.zSrc, dec->nPendSrc);
+		dec->stats.meta_lines++;
+		return ST_EAGAIN;
+	}
+	if (p == end || (*p != '!' && *p != '$'))
+		return reject(dec, iLine, ST_REJ_UNPARSEABLE, zLine, nLine, pRej);
+
+	/* Address field: 1..6 letters or digits, then a comma. */
+	const char *a = p + 1, *q = a;
+	while (q < end && q - a <= 6 &&
+	       ((*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-'))
+		q++;
+	if (q == a || q == end || *q != ',' || q - a > 6)
+		return reject(dec, iLine, ST_REJ_UNPARSEABLE, zLine, nLine, pRej);
+	size_t nAddr = (size_t)(q - a);
+	sentence S;
+	bool bAis = nAddr == 5 && a[2] == 'V' && a[3] == 'D' &&
+	            (a[4] == 'M' || a[4] == 'O') && talker_ok(a[0], a[1]);
+	const char *star = memchr(q, '*', (size_t)(end - q));
+	if (!star) {
+		/* The checksum is optional for most '$' sentences but
+		 * mandatory for AIS. */
+		return reject(dec, iLine, bAis ? ST_REJ_MALFORMED : ST_REJ_NOTAIS,
+		              zLine, nLine, pRej);
+	}
+	int want = end - star >= 3 ? st__nmea_hex2(star + 1) : -1;
+	if (want < 0 || (int)st__nmea_xor(p + 1, (size_t)(star - p - 1)) != want)
+		return reject(dec, iLine, ST_REJ_BADSUM, zLine, nLine, pRej);
+	const char *after = star + 3;
+	if (!bAis) {
+		if (nAddr == 4 && memcmp(a, "PGHP", 4) == 0) {
+			st_time_ms t;
+			int r = st__nmea_pghp(q + 1, star, &t);
+			if (r < 0)
+				return reject(dec, iLine, ST_REJ_MALFORMED, zLine, nLine, pRej);
+			if (r > 0) {
+				dec->bPending = true;
+				dec->tPending = t;
+				dec->nPendSrc = 0;
+			}
+			dec->stats.meta_lines++;
+			return ST_EAGAIN;
+		}
+		return reject(dec, iLine, ST_REJ_NOTAIS, zLine, nLine, pRej);
+	}
+	dec->stats.sentences++;
+	if (after < end) {
+		if (*after != ',')
+			return reject(dec, iLine, ST_REJ_MALFORMED, zLine, nLine, pRej);
+		st_time_ms tTrail = ST_TIME_NONE;
+		const char *zSrc = NULL;
+		size_t nSrc = 0;
+		st__nmea_trailer(after, end, &tTrail, &zSrc, &nSrc);
+		if (L.t == ST_TIME_NONE)
+			L.t = tTrail;
+		if (!L.zSrc && zSrc) {
+			L.zSrc = zSrc;
+			L.nSrc = nSrc;
+		}
+	}
+	if (bPending) {
+		if (L.t == ST_TIME_NONE)
+			L.t = dec->tPending;
+		if (!L.zSrc && dec->nPendSrc) {
+			L.zSrc = dec->zPendSrc;
+			L.nSrc = dec->nPendSrc;
+		}
+	}
+	if (!parse_fields(q + 1, star, &S))
+		return reject(dec, iLine, ST_REJ_MALFORMED, zLine, nLine, pRej);
+	S.talker[0] = a[0];
+	S.talker[1] = a[1];
+	S.own = a[4] == 'O';
+	if (S.nTotal > 1)
+		return on_fragment(dec, iLine, &S, &L, zLine, nLine, out, meta, pRej);
+	if (st_ais_decode(S.zPay, S.nPay, S.fill, out) != ST_OK)
+		return reject(dec, iLine, ST_REJ_MALFORMED, zLine, nLine, pRej);
+	fill_meta(meta, L.t, L.zSrc, L.nSrc, S.talker, S.channel, S.own);
+	meta->line = meta->first_line = iLine;
+	meta->sentences = 1;
+	count_message(dec, out, 1);
+	return ST_OK;
+}
+
+st_status st_nmea_feed(st_nmea *dec, const char *zLine, size_t len,
+                       st_ais_msg *out, st_nmea_meta *meta, st_reject *pRej)
+{
+	st_nmea_meta dummy;
+	uint64_t iLine = ++dec->stats.lines;
+	if (!out)
+		out = &dec->scratch;
+	if (!meta)
+		meta = &dummy;
+	if (dec->nUsed && (iLine & 1023) == 0)
+		sweep_stale(dec, iLine);
+	if (len > ST_NMEA_MAX_LINE + 2) {
+		dec->bPending = false;
+		return reject(dec, iLine, ST_REJ_TOOLONG, zLine, len, pRej);
+	}
+	const char *z = zLine, *end = zLine + len;
+	/* Trailing CR, LF and blanks: CRLF and LF files alike, and loggers
+	 * that pad lines. */
+	while (end > z && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' ||
+	                   end[-1] == '\t'))
+		end--;
+	size_t n = (size_t)(end - z);
+	if (n > ST_NMEA_MAX_LINE) {
+		dec->bPending = false;
+		return reject(dec, iLine, ST_REJ_TOOLONG, zLine, len, pRej);
+	}
+
+	/* Fast path: a complete single-sentence VDM with no metadata around
+	 * it, checked at fixed offsets. Whatever fails here is decided by the
+	 * general parser, so this path only ever accepts. */
+	if (n >= 20 && z[0] == '!' && end[-3] == '*' && end[-5] == ',' &&
+	    memcmp(z + 3, "VDM,1,1,,", 9) == 0 && z[13] == ',' &&
+	    channel_ok(z[12]) && talker_ok(z[1], z[2]) && end[-4] >= '0' &&
+	    end[-4] <= '5') {
+		const char *zPay = z + 14;
+		size_t nPay = (size_t)(end - 5 - zPay);
+		int want = st__nmea_hex2(end - 2);
+		if (nPay > 0 && (int)st__nmea_xor(z + 1, n - 4) == want &&
+		    st__nmea_armour_ok(zPay, nPay)) {
+			dec->stats.sentences++;
+			st_time_ms t = ST_TIME_NONE;
+			const char *zSrc = NULL;
+			size_t nSrc = 0;
+			if (dec->bPending) {
+				dec->bPending = false;
+				t = dec->tPending;
+				zSrc = dec->zPendSrc;
+				nSrc = dec->nPendSrc;
+			}
+			if (st_ais_decode(zPay, nPay, (unsigned)(end[-4] - '0'), out) != ST_OK)
+				return reject(dec, iLine, ST_REJ_MALFORMED, zLine, len, pRej);
+			fill_meta(meta, t, zSrc, nSrc, z + 1, z[12], false);
+			meta->line = meta->first_line = iLine;
+			meta->sentences = 1;
+			count_message(dec, out, 1);
+			return ST_OK;
+		}
+	}
+	return general(dec, iLine, z, end, len, out, meta, pRej);
+}
