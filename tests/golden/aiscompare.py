@@ -73,8 +73,8 @@ def libais_live(path):
     out = []
     while not q.empty():
         m = q.get()
-        if 'decoded' not in m:
-            continue
+        if 'decoded' not in m or 'id' not in m['decoded']:
+            continue  # not AIS (libais also parses $GPGGA and the like)
         d = m['decoded']
         try:
             g = mangle(d)
@@ -143,7 +143,14 @@ def read_sources(path):
         if t:
             tb = t.group(1)
             tm = re.match(r'^(.*)\*([0-9A-Fa-f]{2})$', tb)
-            tag_sum = 'ok' if tm and xor(tm.group(1)) == int(tm.group(2), 16) else 'bad'
+            tag_sum = 'bad'
+            if tm and xor(tm.group(1)) == int(tm.group(2), 16):
+                tag_sum = 'ok'
+            elif tm and re.match(r'^g:[^,]*,', tm.group(1)) and xor(
+                    tm.group(1).split(',', 1)[1]) == int(tm.group(2), 16):
+                # a g: field put in front of a block whose checksum was
+                # computed without it (the Kystverket feed does this)
+                tag_sum = 'ok-after-g'
         out[key].append({
             'line': n, 'talker': talker, 'channel': chan,
             'nmea_checksum': nmea_sum, 'tagblock_checksum': tag_sum,
@@ -224,7 +231,8 @@ class Rules:
         for r in self.rules:
             kind = r['kind']
             if kind not in ('ignore_field', 'values', 'tolerance', 'strip',
-                            'oracle_values', 'bitdata'):
+                            'oracle_values', 'bitdata', 'stringified',
+                            'boolint', 'charmap', 'ratio', 'abs_tolerance'):
                 continue
             if 'field' not in r or not self._applies(r, name, msg, field):
                 continue
@@ -232,20 +240,33 @@ class Rules:
             if kind == 'ignore_field':
                 ok = True
             elif kind == 'values':
-                ok = any(same(oval, p[0]) and same(sval, p[1])
+                ok = any(close(oval, p[0]) and close(sval, p[1])
                          for p in r['pairs'])
             elif kind == 'oracle_values':
                 ok = any(same(oval, v) for v in r['values'])
             elif kind == 'tolerance':
-                ok = (isinstance(oval, (int, float)) and
-                      isinstance(sval, (int, float)) and
-                      abs(oval - sval) <= r['abs'])
+                ok = num(oval) and num(sval) and abs(oval - sval) <= r['abs']
             elif kind == 'bitdata':
                 ok = bitdata_equal(oval, sval)
+            elif kind == 'stringified':
+                ok = stringified_equal(oval, sval)
+            elif kind == 'boolint':
+                ok = (isinstance(sval, bool) and not isinstance(oval, bool)
+                      and oval in (0, 1) and bool(oval) == sval)
+            elif kind == 'charmap':
+                ok = (isinstance(oval, str) and isinstance(sval, str) and
+                      sval.translate(str.maketrans(r['map'])) == oval)
+            elif kind == 'ratio':
+                ok = (num(oval) and num(sval) and
+                      abs(oval * r['ratio'] - sval) <= r.get('abs', 1e-6))
+            elif kind == 'abs_tolerance':
+                ok = (num(oval) and num(sval) and
+                      abs(abs(oval) - sval) <= r['abs'])
             elif kind == 'strip':
                 chars = r.get('chars', ' @')
+                cut = str.strip if r.get('both') else str.rstrip
                 ok = (isinstance(oval, str) and isinstance(sval, str) and
-                      oval.rstrip(chars) == sval.rstrip(chars))
+                      cut(oval, chars) == cut(sval, chars))
             if ok:
                 self.used[r['id']] += 1
                 return r['id']
@@ -306,6 +327,28 @@ class Rules:
         return [r['id'] for r in self.rules if not self.used[r['id']]]
 
 
+def num(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def stringified_equal(oval, sval):
+    """One side writes a number as a JSON string ("177.391667" or "0"):
+    equal when the string's number agrees with the other side's number to
+    the string's own precision."""
+    if isinstance(oval, str) and num(sval):
+        oval, sval = sval, oval
+    if not (num(oval) and isinstance(sval, str)):
+        return False
+    try:
+        v = Num(sval)
+    except ValueError:
+        return False
+    dec = v.decimals if v.decimals is not None else 0
+    # to the string's precision, or to float32's when the number is libais's
+    tol = max(0.5 * 10 ** -dec + 1e-9, 1e-6 * max(1.0, abs(oval)))
+    return abs(float(v) - oval) <= tol
+
+
 def bitdata_equal(a, b):
     """gpsd's "data" member is "<bit count>:<hex>"; the hex is padded to a
     whole byte. Equal when the counts agree and the first <count> bits do,
@@ -323,6 +366,14 @@ def bitdata_equal(a, b):
         return False
     shift = len(ha) * 4 - n
     return (va >> shift) == (vb >> shift)
+
+
+def close(a, b):
+    if num(a) and num(b) and isinstance(a, float) != isinstance(b, float):
+        return abs(a - b) <= 1e-6 * max(1.0, abs(b))
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= 1e-6 * max(1.0, abs(b))
+    return same(a, b)
 
 
 def same(a, b):
@@ -411,8 +462,13 @@ def compare_case(name, oracle, ours, rules, tally, report, sources):
                 tally['allowed:' + rid] += 1
                 continue
             tally[side + '_only'] += 1
-            report.append('%s: message only in %s output (#%d): %s'
-                          % (name, side, i + 1, json.dumps(msgs[i])[:300]))
+            where = ''
+            if sources is not None:
+                lines = [str(c['line']) for c in
+                         sources.get((msgs[i].get('type'), msgs[i].get('mmsi')), [])]
+                where = ' (input line %s)' % ' or '.join(lines[:6]) if lines else ''
+            report.append('%s: message only in %s output (#%d%s): %s'
+                          % (name, side, i + 1, where, json.dumps(msgs[i])[:300]))
     tally['messages'] += len(pairs)
     tally['fields'] += nField
     return len(pairs), nField, len(only_o), len(only_s)
