@@ -180,6 +180,11 @@ st_status st_gazetteer_index(st_gazetteer *g, const st_params *p);
 int st_gazetteer_nearest(const st_gazetteer *g, double lat, double lon,
                          double maxKm, double *pKm);
 
+/* Directory of the run-time data (ports.csv, mid.csv): $SHIPTRACE_DATA if
+ * set, else the data/ directory of the source tree the library was built
+ * from. */
+const char *st_data_dir(void);
+
 /* ---- events ------------------------------------------------------------- */
 
 typedef struct st_segment {

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "shiptrace/status.h"
 #include "shiptrace/record.h"
+#include "shiptrace/store.h"
 
 typedef enum {
 	ST_ENT_VESSEL = 1,
@@ -201,5 +202,23 @@ typedef struct st_reach {
 st_status st_links_reach(const st_screen_index *x, int iStart, int k,
                          st_reach **paReach, int *pnReach);
 void st_reach_free(st_reach *a, int n);
+
+/* ------------------------------------------------------- in the store */
+
+/* The case tables of lists (docs/screening.md). */
+extern const st_table_def st_tab_list_entries;
+extern const st_table_def st_tab_entities;
+extern const st_table_def st_tab_entity_links;
+
+/* Before a transaction (PostgreSQL aborts one on a failed probe): which of
+ * the three tables must be created, as bit flags for st_lists_store_write. */
+st_status st_lists_store_prepare(st_store *s, int *pCreateFlags);
+/* Inside the caller's transaction: creates what is missing, deletes the
+ * earlier rows of every list in p, and writes p's entries and links with
+ * their source id. */
+st_status st_lists_store_write(st_store *s, const st_lists *p, int createFlags,
+                               int64_t sourceId, char *zErr, size_t nErr);
+/* Reads every list of the case into p (ST_ENOTFOUND: the case has none). */
+st_status st_lists_store_read(st_store *s, st_lists *p, char *zErr, size_t nErr);
 
 #endif

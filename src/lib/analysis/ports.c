@@ -17,6 +17,16 @@
 #define MAX_LINE 4096
 #define MAX_GEOJSON (256u << 20)
 
+#ifndef ST_DATADIR
+#define ST_DATADIR "data"
+#endif
+
+const char *st_data_dir(void)
+{
+	const char *z = getenv("SHIPTRACE_DATA");
+	return z && *z ? z : ST_DATADIR;
+}
+
 void st_gazetteer_init(st_gazetteer *g)
 {
 	memset(g, 0, sizeof *g);

@@ -876,7 +876,7 @@ static int plan_shuttle(sim *p)
 	st_time_ms tFirst = p->tStart, tLast = p->tEnd;
 	if (jtime(p, sh, "first", &tFirst, false) || jtime(p, sh, "last", &tLast, false))
 		return -1;
-	double darkProb = jnum(sh, "dark_prob", 0.8), darkKm = jnum(sh, "dark_radius_km", 60);
+	double darkShare = jnum(sh, "dark_share", 0.8), darkKm = jnum(sh, "dark_radius_km", 60);
 	double soLo = 18, soHi = 60, sdLo = 24, sdHi = 72;
 	jrange(sh, "stay_origin_h", &soLo, &soHi);
 	jrange(sh, "stay_dest_h", &sdLo, &sdHi);
@@ -898,6 +898,7 @@ static int plan_shuttle(sim *p)
 	if (!p->aDel)
 		return st__sim_err(p, "out of memory");
 	double spacing = nDel ? (double)(tLast - tFirst) / nDel : 0;
+	int nDarkSoFar = 0;
 	for (int d = 0; d < nDel; d++) {
 		/* the arrival in Russia is spread evenly with jitter; its port is
 		 * drawn by weight, avoiding the ports closed in a window */
@@ -949,7 +950,11 @@ static int plan_shuttle(sim *p)
 		so->tArr = v->aStop[v->nStop - 2].tDep + tLegA;
 		so->tDep = so->tArr + (st_time_ms)(stayO * HOUR_MS);
 		so->iDelivery = p->nDel;
-		bool dark = st_rng_uniform(&p->rng) < darkProb;
+		/* exactly round(dark_share * deliveries) are dark, whichever the
+		 * seed: each draw takes the share still owed over those left */
+		int nLeft = nDel - d, nOwed = (int)lround(darkShare * nDel) - nDarkSoFar;
+		bool dark = nOwed > 0 && st_rng_uniform(&p->rng) * nLeft < nOwed;
+		nDarkSoFar += dark;
 		if (dark) {
 			/* off from about dark_radius_km before the port of concern
 			 * until as far beyond it */

@@ -445,8 +445,9 @@ static st_status gp_update_extent(st_store *s, const char *zTable)
 		return st__store_err(s, ST_EINVAL, "bad table name");
 	char *z = sqlite3_mprintf(
 		"UPDATE gpkg_contents SET (min_x, max_x, min_y, max_y, last_change) ="
-		" (SELECT min(minx), max(maxx), min(miny), max(maxy),"
-		" strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now') FROM \"rtree_%s_geom\")"
+		" (SELECT min(ST_MinX(geom)), max(ST_MaxX(geom)), min(ST_MinY(geom)),"
+		" max(ST_MaxY(geom)), strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now')"
+		" FROM \"%s\")"
 		" WHERE table_name = '%s'", zTable, zTable);
 	st_status rc = exec(s, z);
 	sqlite3_free(z);
@@ -969,6 +970,12 @@ static st_status open_case(st_store *s, char *zErr, size_t nErr)
 	if (sqlite3_open_v2(s->zPath, &g->db, SQLITE_OPEN_READWRITE, NULL) !=
 	        SQLITE_OK ||
 	    configure(g->db)) {
+		int code = g->db ? sqlite3_errcode(g->db) : SQLITE_NOMEM;
+		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
+			snprintf(zErr, nErr, "%s: not a shiptrace case (not an SQLite "
+			         "database)", s->zPath);
+			return ST_ENOTCASE;
+		}
 		snprintf(zErr, nErr, "%s: cannot open: %s", s->zPath,
 		         g->db ? sqlite3_errmsg(g->db) : "out of memory");
 		return ST_EIO;
