@@ -1045,7 +1045,8 @@ st_status st__gpkg_open(st_store **ppStore, const char *zPath, int flags,
 		}
 		rc = open_case(s, zErr, nErr);
 	} else if (errno != ENOENT) {
-		snprintf(zErr, nErr, "%s: %s", zPath, strerror(errno));
+		snprintf(zErr, nErr, "%s: cannot create or open: %s", zPath,
+		         strerror(errno));
 		rc = ST_EIO;
 	} else if (!(flags & ST_STORE_CREATE)) {
 		snprintf(zErr, nErr, "%s: no such case", zPath);
