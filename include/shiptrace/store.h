@@ -192,6 +192,20 @@ typedef struct st_ingest_stats {
 } st_ingest_stats;
 const st_ingest_stats *st_store_ingest_stats(const st_store *s);
 
+/* ---- Sources of other kinds (records, lists, places...) -------------- */
+
+/* Inside the caller's transaction (st_store_begin), adds src's `sources`
+ * row for an input that is not AIS; *pId gets its id for the rows that
+ * cite it. st_store_set_source_counts writes the final counts. */
+st_status st_store_add_source(st_store *s, const st_source_info *src,
+                              int64_t *pId);
+st_status st_store_set_source_counts(st_store *s, int64_t id,
+                                     const st_source_info *src);
+
+/* Creates the table unless it exists (tables that accumulate over
+ * ingests, unlike a stage's outputs which st_store_create_table replaces). */
+st_status st_store_ensure_table(st_store *s, const st_table_def *def);
+
 /* ---- Runs ---------------------------------------------------------------- */
 
 /* Records one analysis run: the stage name ("analyze", "screen"...), when it
