@@ -708,6 +708,8 @@ static int plan_background(sim *p)
 	p->aEnc = calloc((size_t)nEncCfg + 1, sizeof *p->aEnc);
 	if (!p->aEnc)
 		return st__sim_err(p, "out of memory");
+	for (int i = 0; i < nEncCfg; i++)
+		p->aEnc[i].iStopA = p->aEnc[i].iStopB = -1;
 	cJSON_ArrayForEach(it, bg) {
 		bg_spec b;
 		memset(&b, 0, sizeof b);
@@ -821,17 +823,22 @@ static int plan_background(sim *p)
 				return st__sim_err(p, "out of memory");
 		}
 	}
-	/* encounters: the true overlap of the two rendezvous stays */
+	/* encounters: the true overlap of the two rendezvous stays; one that
+	 * did not happen (after the end, or missed) is left out */
 	for (int i = 0; i < nEncCfg; i++) {
-		sim_encounter *e = &p->aEnc[i];
+		sim_encounter e = p->aEnc[i];
 		const cJSON *ec = cJSON_GetArrayItem(enc, i);
-		if (find_vessel(p, jstr(ec, "a", "")) < 0 || find_vessel(p, jstr(ec, "b", "")) < 0)
-			return st__sim_err(p, "encounter %d: \"a\" and \"b\" must name background vessels", i);
-		const sim_stop *sa = &p->aVessel[e->iA].aStop[e->iStopA];
-		const sim_stop *sb = &p->aVessel[e->iB].aStop[e->iStopB];
-		e->t0 = sa->tArr > sb->tArr ? sa->tArr : sb->tArr;
-		e->t1 = sa->tDep < sb->tDep ? sa->tDep : sb->tDep;
-		p->nEnc++;
+		const char *za = jstr(ec, "a", ""), *zb = jstr(ec, "b", "");
+		if (find_vessel(p, za) < 0 || find_vessel(p, zb) < 0 || !strcmp(za, zb))
+			return st__sim_err(p, "encounter %d: \"a\" and \"b\" must name two background vessels", i);
+		if (e.iStopA < 0 || e.iStopB < 0)
+			continue;
+		const sim_stop *sa = &p->aVessel[e.iA].aStop[e.iStopA];
+		const sim_stop *sb = &p->aVessel[e.iB].aStop[e.iStopB];
+		e.t0 = sa->tArr > sb->tArr ? sa->tArr : sb->tArr;
+		e.t1 = sa->tDep < sb->tDep ? sa->tDep : sb->tDep;
+		if (e.t1 > e.t0 && e.t0 < p->tEnd)
+			p->aEnc[p->nEnc++] = e;
 	}
 	return 0;
 }
