@@ -199,7 +199,8 @@ typedef struct st_ais_msg {
 		} type23;
 		struct { /* 24: class B static data, part A (0) or B (1) */
 			unsigned part;
-			char shipname[21];  /* part A */
+			char shipname[21];  /* part A (part B: "" unless a caller
+			                       merged the matching part A in) */
 			unsigned shiptype;  /* part B from here */
 			char vendorid[8];   /* 7 chars (pre M.1371-4 form) */
 			unsigned model;
@@ -235,13 +236,26 @@ st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
                         st_ais_msg *out);
 
 /* Normalises a decoded message into a record (human units, NANs for "not
- * available"). Returns the record kind. */
+ * available"). Position types (1-3, 4, 9, 11, 18, 19, 21, 27) give
+ * ST_REC_POSITION, types 5 and 24 ST_REC_STATIC, any other ST_REC_OTHER
+ * (only the common members set). out->ais points at m; out->source and
+ * out->line are cleared for the caller to set. Returns the record kind. */
 st_rec_kind st_ais_to_record(const st_ais_msg *m, st_time_ms t, st_record *out);
+
+/* The identity/voyage part of a message as a static report: types 5, 24
+ * and also 19, whose st_ais_to_record gives its position. Returns
+ * ST_REC_STATIC, or ST_REC_OTHER (out untouched) for any other type. */
+st_rec_kind st_ais_to_static(const st_ais_msg *m, st_time_ms t, st_record *out);
 
 /* Writes one JSON object in gpsd's AIS JSON conventions (class "AIS",
  * field names, unscaled like `gpsdecode -u -j` unless scaled), adding
- * "rxtime" and "source" when known. Returns bytes written, or -1 if the
- * buffer is too small. */
+ * "rxtime" and "source" at the end when known. No newline; the output is
+ * NUL-terminated. Returns bytes written (without the NUL), or -1 if the
+ * buffer is too small (any buffer of ST_AIS_JSON_MAX bytes plus six per byte
+ * of device and source is enough). A type 24 part B whose shipname the
+ * caller filled in from the matching part A prints as gpsd's merged report.
+ * opts may be NULL; otherwise set rxtime to ST_TIME_NONE to omit it. */
+#define ST_AIS_JSON_MAX 2200
 typedef struct st_ais_json_opts {
 	bool scaled;
 	st_time_ms rxtime;      /* ST_TIME_NONE: omitted */

@@ -58,6 +58,24 @@ st_status st_reader_open(st_reader **ppReader, const char *zPath,
  * are rejected do not stop reading: they are counted and reported. */
 st_status st_reader_next(st_reader *r, st_record *out, char *zErr, size_t nErr);
 
+/* The same over n bytes in memory (which must outlive the reader); zName
+ * names the input in messages. For tests and fuzzing. */
+st_status st_reader_open_mem(st_reader **ppReader, const void *p, size_t n,
+                             const char *zName, const st_reader_opts *opts,
+                             char *zErr, size_t nErr);
+
+/* Why the row just rejected was rejected, in words ("latitude out of
+ * range"), for the reject callback; NULL when there is nothing more to say
+ * than the st_reject bucket. */
+const char *st_reader_reject_detail(const st_reader *r);
+
+/* The input's name in messages: the path, or "<stdin>". */
+const char *st_reader_name(const st_reader *r);
+
+/* Parses "nmea", "noaa", "dma", "csv" (a mapped layout); ST_FMT_UNKNOWN
+ * for anything else. */
+st_format st_format_from_name(const char *zName);
+
 st_format st_reader_format(const st_reader *r);
 st_compression st_reader_compression(const st_reader *r);
 const st_reader_stats *st_reader_get_stats(const st_reader *r);

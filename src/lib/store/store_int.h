@@ -1,0 +1,142 @@
+/* Shared internals of the case store: the backend method table that the
+ * front (store.c) calls, the core schema both backends create, the vessel
+ * aggregates an ingest collects, and the geometry encoders (GeoPackage
+ * blobs, EWKB) that the backends and the unit tests use. */
+#ifndef SHIPTRACE_STORE_INT_H
+#define SHIPTRACE_STORE_INT_H
+
+#include <math.h>
+#include <stdio.h>
+#include "shiptrace/store.h"
+
+/* Per-vessel summary of one ingest, merged into `vessels` at its end. The
+ * identity fields carry the time they were reported so that a merge keeps
+ * the latest value of each. */
+typedef struct st__vagg {
+	uint32_t mmsi;            /* 0 = empty hash slot */
+	uint64_t nPos, nRep;
+	st_time_ms first, last;   /* positions and reports together */
+	st_time_ms tReport;       /* latest static report, or ST_TIME_NONE */
+	int64_t imo;              /* 0 when never given */
+	char name[32];
+	char callsign[16];
+	int ship_type;            /* -1 when never given */
+	int length, width;        /* metres; -1 when never given */
+	/* last stored report per kind (type 5 or CSV, 19, 24A, 24B), so that
+	 * repeats of the same report are not stored again */
+	st_static_report *aLast[4];
+} st__vagg;
+
+typedef struct st__backend {
+	const char *zName;
+	void (*xClose)(st_store *s);
+	const char *(*xTarget)(const st_store *s);
+	st_status (*xExec)(st_store *s, const char *zSql);
+	st_status (*xCreateTable)(st_store *s, const st_table_def *def);
+	st_status (*xCreateIndex)(st_store *s, const char *zName,
+	                          const char *zTable, const char *zCols,
+	                          int isUnique);
+	st_status (*xInsert)(st_store *s, const st_table_def *def,
+	                     const st_value *aVal, const st_geom *pGeom,
+	                     int64_t *pId);
+	st_status (*xUpdateExtent)(st_store *s, const char *zTable);
+	st_status (*xQuery)(st_store *s, const char *zSql, st_row_fn xRow,
+	                    void *ctx, char *zErr, size_t nErr);
+	st_status (*xReadPositions)(st_store *s, st_position_fn xPos, void *ctx,
+	                            char *zErr, size_t nErr);
+	st_status (*xTables)(st_store *s, st_table_fn xTable, void *ctx);
+	/* bulk ingest, inside the transaction the front opened */
+	st_status (*xBulkBegin)(st_store *s, int64_t sourceId);
+	st_status (*xPosition)(st_store *s, const st_position *p);
+	st_status (*xStatic)(st_store *s, const st_static_report *r);
+	st_status (*xBulkEnd)(st_store *s);   /* flush, rebuild indexes */
+	void (*xBulkAbort)(st_store *s);
+	st_status (*xMergeVessels)(st_store *s, st__vagg *const *apV, size_t n);
+} st__backend;
+
+struct st_store {
+	const st__backend *pMethods;
+	char zErr[1024];
+	char *zPath;              /* GeoPackage path, or NULL */
+	int created;              /* this open created the case */
+	int nCommit;              /* commits since open */
+	int inTxn;
+	int inIngest;
+	int64_t sourceId;
+	uint64_t sizeHint;         /* bytes of the file being ingested */
+	st_ingest_stats stats;
+	st__vagg *aV;             /* open-addressing hash of the ingest */
+	size_t nVSlot, nV;
+	void *pImpl;              /* backend state */
+};
+
+/* Sets s->zErr printf-style; returns rc. */
+st_status st__store_err(st_store *s, st_status rc, const char *zFmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The core schema. */
+extern const st_table_def st__tab_meta;
+extern const st_table_def st__tab_sources;
+extern const st_table_def st__tab_positions;
+extern const st_table_def st__tab_vessel_reports;
+extern const st_table_def st__tab_vessels;
+extern const st_table_def st__tab_runs;
+/* Creates every core table, its indexes and the meta rows. */
+st_status st__store_create_schema(st_store *s);
+
+st_status st__gpkg_open(st_store **ppStore, const char *zPath, int flags,
+                        char *zErr, size_t nErr);
+st_status st__pg_open(st_store **ppStore, const char *zUrl, int flags,
+                      char *zErr, size_t nErr);
+
+/* GeoPackage geometry blob (GeoPackageBinary header, little-endian, with
+ * an envelope, then WKB). Returns the bytes written, or 0 when buf is too
+ * small. */
+size_t st__gpkg_blob(const st_geom *g, int32_t srsId, unsigned char *buf,
+                     size_t n);
+#define ST__GPKG_POINT_BLOB 61
+/* Envelope of a blob (from its header, or from the WKB when it has none).
+ * Returns 0 on success, 1 for an empty geometry, -1 for a bad blob. */
+int st__gpkg_blob_envelope(const unsigned char *p, size_t n, double *minx,
+                           double *maxx, double *miny, double *maxy);
+/* Reads a point blob; returns 0 on success. */
+int st__gpkg_blob_point(const unsigned char *p, size_t n, double *x,
+                        double *y);
+
+/* EWKB (little-endian, SRID 4326) of a geometry. Returns bytes written, or
+ * 0 when buf is too small. */
+size_t st__ewkb(const st_geom *g, unsigned char *buf, size_t n);
+
+/* "YYYY-MM-DDTHH:MM:SS.sssZ": the fixed-width form, so that text order is
+ * time order. buf needs 25 bytes. Returns the length (24). */
+size_t st__time_iso(st_time_ms t, char *buf);
+/* Parses the fixed form fast, anything else through st_time_parse. */
+st_time_ms st__time_parse(const char *z);
+
+/* Packed R-tree build (rtree.c). st__rtree_register adds the SQL function
+ * st_hilbert(x, y); st__rtree_pack rebuilds R-tree zRtree from zSelect,
+ * which yields (id, minx, maxx, miny, maxy) ordered along the curve.
+ * Returns 0 on success, else 1 with a message in zErr. */
+struct sqlite3;
+int st__rtree_register(struct sqlite3 *db);
+int st__rtree_pack(struct sqlite3 *db, const char *zRtree,
+                   const char *zSelect, char *zErr, size_t nErr);
+
+/* A float field (speed, course, draught) as the double the decimal input
+ * meant: 8.8f is 8.80000019 as a double; rounded to 1e-4 it is 8.8 again. */
+static inline double st__f2d(float f)
+{
+	return round((double)f * 1e4) / 1e4;
+}
+
+/* ETA as reported (ITU: month, day, hour, minute, no year): "--MM-DDTHH:MM"
+ * in ISO 8601's yearless form, "--MM-DD" without the time; returns the
+ * length, or 0 when no ETA was given. */
+size_t st__eta_text(const st_static_report *r, char *buf, size_t n);
+
+/* The SET clause of the vessels upsert both backends run: counts add up,
+ * first/last seen widen, and identity fields take the new value when the
+ * new reports are at least as recent as the row's (or the row has none). */
+extern const char st__vessel_merge_sql[];
+
+#endif

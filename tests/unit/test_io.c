@@ -1,0 +1,283 @@
+/* The line source: the same lines come out of a real file whether it is
+ * read plain, gzip- or zstd-compressed (compressed here, in the test), in
+ * one buffer or through a tiny one; CRLF, a missing final newline, overlong
+ * lines, truncated and corrupt streams, and unopenable paths. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+#include "io/lines.h"
+
+#define KYST ST_SHARED_DATA "/ais/kystverket-2019-08-07-1000lines.nm4"
+#define PYAIS ST_SHARED_DATA "/ais/pyais-nmea_data_sample.txt"
+
+static char *slurp(const char *zPath, size_t *pn)
+{
+	FILE *f = fopen(zPath, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *p = malloc((size_t)n + 1);
+	assert_non_null(p);
+	assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	p[n] = 0;
+	*pn = (size_t)n;
+	return p;
+}
+
+static void spill(const char *zPath, const void *p, size_t n)
+{
+	FILE *f = fopen(zPath, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(p, 1, n, f), n);
+	fclose(f);
+}
+
+/* Reads every line of src and checks it against the expected text split
+ * on LF with one trailing CR removed. Returns the number of lines. */
+static uint64_t check_lines(st__lines *src, const char *zText, size_t nText)
+{
+	const char *z = zText, *zEnd = zText + nText;
+	uint64_t n = 0;
+	while (z < zEnd) {
+		const char *zNl = memchr(z, '\n', (size_t)(zEnd - z));
+		size_t len = zNl ? (size_t)(zNl - z) : (size_t)(zEnd - z);
+		size_t want = len && z[len - 1] == '\r' ? len - 1 : len;
+		const char *zLine;
+		size_t nLine;
+		assert_int_equal(st__lines_next(src, &zLine, &nLine), ST_OK);
+		assert_int_equal(nLine, want);
+		assert_memory_equal(zLine, z, want);
+		n++;
+		assert_int_equal(st__lines_lineno(src), n);
+		z += len + (zNl ? 1 : 0);
+	}
+	const char *zLine;
+	size_t nLine;
+	assert_int_equal(st__lines_next(src, &zLine, &nLine), ST_ENOTFOUND);
+	assert_int_equal(st__lines_next(src, &zLine, &nLine), ST_ENOTFOUND);
+	return n;
+}
+
+static uint64_t read_file(const char *zPath, size_t nBuf, st_compression want,
+                          const char *zText, size_t nText)
+{
+	st__lines *src;
+	char zErr[256];
+	assert_int_equal(st__lines_open(&src, zPath, nBuf, 0, zErr, sizeof zErr), ST_OK);
+	assert_int_equal(st__lines_compression(src), want);
+	uint64_t n = check_lines(src, zText, nText);
+	assert_int_equal(st__lines_bytes(src), nText);
+	st__lines_close(src);
+	return n;
+}
+
+static void test_plain_real_files(void **state)
+{
+	(void)state;
+	size_t n;
+	char *z = slurp(KYST, &n);
+	/* 1000 lines, the last one without a newline. */
+	assert_int_equal(read_file(KYST, 0, ST_COMP_NONE, z, n), 1000);
+	/* A 7-byte buffer forces a refill inside nearly every line. */
+	assert_int_equal(read_file(KYST, 7, ST_COMP_NONE, z, n), 1000);
+	free(z);
+	z = slurp(PYAIS, &n);
+	assert_non_null(memchr(z, '\r', n)); /* this corpus is CRLF */
+	assert_int_equal(read_file(PYAIS, 0, ST_COMP_NONE, z, n), 898);
+	free(z);
+}
+
+static void test_gzip(void **state)
+{
+	(void)state;
+	size_t n;
+	char *z = slurp(KYST, &n);
+	char zTmp[] = "/tmp/st_io_gzXXXXXX";
+	int fd = mkstemp(zTmp);
+	assert_true(fd >= 0);
+	close(fd);
+	/* Two members: the first half and the rest, as `cat a.gz b.gz`. */
+	gzFile g = gzopen(zTmp, "wb");
+	assert_non_null(g);
+	assert_int_equal(gzwrite(g, z, (unsigned)(n / 2)), (int)(n / 2));
+	gzclose(g);
+	g = gzopen(zTmp, "ab");
+	assert_int_equal(gzwrite(g, z + n / 2, (unsigned)(n - n / 2)), (int)(n - n / 2));
+	gzclose(g);
+	assert_int_equal(read_file(zTmp, 0, ST_COMP_GZIP, z, n), 1000);
+	assert_int_equal(read_file(zTmp, 100, ST_COMP_GZIP, z, n), 1000);
+
+	/* Cut the compressed file short: the lines before the cut come out,
+	 * then an error that names the file. */
+	size_t nGz;
+	char *pGz = slurp(zTmp, &nGz);
+	st__lines *src;
+	char zErr[256];
+	assert_int_equal(st__lines_open_mem(&src, pGz, nGz / 3, "cut.gz", 0, 0,
+	                                    zErr, sizeof zErr), ST_OK);
+	const char *zLine;
+	size_t nLine;
+	st_status rc;
+	uint64_t nOk = 0;
+	while ((rc = st__lines_next(src, &zLine, &nLine)) == ST_OK)
+		nOk++;
+	assert_int_equal(rc, ST_EIO);
+	assert_true(nOk > 0 && nOk < 1000);
+	assert_non_null(strstr(st__lines_errmsg(src), "cut.gz"));
+	st__lines_close(src);
+
+	/* Corrupt bytes in the middle of the deflate data. */
+	for (size_t i = nGz / 2; i < nGz / 2 + 64; i++)
+		pGz[i] ^= 0x5a;
+	assert_int_equal(st__lines_open_mem(&src, pGz, nGz, "bad.gz", 0, 0,
+	                                    zErr, sizeof zErr), ST_OK);
+	while ((rc = st__lines_next(src, &zLine, &nLine)) == ST_OK)
+		;
+	assert_int_equal(rc, ST_EIO);
+	st__lines_close(src);
+	free(pGz);
+	unlink(zTmp);
+	free(z);
+}
+
+static void test_zstd(void **state)
+{
+	(void)state;
+	size_t n;
+	char *z = slurp(PYAIS, &n);
+	size_t nCap = ZSTD_compressBound(n);
+	char *pZ = malloc(nCap * 2);
+	assert_non_null(pZ);
+	/* Two frames back to back, as `zstd` writes for concatenated input. */
+	size_t n1 = ZSTD_compress(pZ, nCap, z, n / 3, 3);
+	assert_false(ZSTD_isError(n1));
+	size_t n2 = ZSTD_compress(pZ + n1, nCap, z + n / 3, n - n / 3, 19);
+	assert_false(ZSTD_isError(n2));
+	char zTmp[] = "/tmp/st_io_zsXXXXXX";
+	int fd = mkstemp(zTmp);
+	assert_true(fd >= 0);
+	close(fd);
+	spill(zTmp, pZ, n1 + n2);
+	assert_int_equal(read_file(zTmp, 0, ST_COMP_ZSTD, z, n), 898);
+	assert_int_equal(read_file(zTmp, 33, ST_COMP_ZSTD, z, n), 898);
+
+	st__lines *src;
+	char zErr[256];
+	const char *zLine;
+	size_t nLine;
+	st_status rc;
+	assert_int_equal(st__lines_open_mem(&src, pZ, n1 + n2 - 10, "cut.zst", 0, 0,
+	                                    zErr, sizeof zErr), ST_OK);
+	while ((rc = st__lines_next(src, &zLine, &nLine)) == ST_OK)
+		;
+	assert_int_equal(rc, ST_EIO);
+	assert_non_null(strstr(st__lines_errmsg(src), "truncated zstd"));
+	st__lines_close(src);
+	unlink(zTmp);
+	free(pZ);
+	free(z);
+}
+
+static void test_line_ends_and_overlong(void **state)
+{
+	(void)state;
+	/* Made-up input: mixed endings, blank lines, an overlong line that
+	 * fits in the buffer and one that does not, no final newline. */
+	char aLong[300];
+	memset(aLong, 'x', sizeof aLong);
+	char zIn[1024];
+	int n = snprintf(zIn, sizeof zIn, "a\r\n\nbb\n%.*s\r\nccc\n\r\n%.40s\nlast",
+	                 300, aLong, aLong);
+	for (size_t nBuf = 4; nBuf <= 4096; nBuf *= 4) {
+		st__lines *src;
+		char zErr[128];
+		assert_int_equal(st__lines_open_mem(&src, zIn, (size_t)n, "t", nBuf, 32,
+		                                    zErr, sizeof zErr), ST_OK);
+		const char *z;
+		size_t len;
+		assert_int_equal(st__lines_next(src, &z, &len), ST_OK);
+		assert_int_equal(len, 1);
+		assert_memory_equal(z, "a", 1);
+		assert_int_equal(st__lines_next(src, &z, &len), ST_OK);
+		assert_int_equal(len, 0);
+		assert_int_equal(st__lines_next(src, &z, &len), ST_OK);
+		assert_int_equal(len, 2);
+		assert_int_equal(st__lines_next(src, &z, &len), ST_ETOOLONG);
+		assert_int_equal(len, 32);
+		assert_memory_equal(z, aLong, 32);
+		assert_int_equal(st__lines_lineno(src), 4);
+		assert_int_equal(st__lines_next(src, &z, &len), ST_OK);
+		assert_int_equal(len, 3);
+		assert_memory_equal(z, "ccc", 3);
+		assert_int_equal(st__lines_next(src, &z, &len), ST_OK);
+		assert_int_equal(len, 0);
+		assert_int_equal(st__lines_next(src, &z, &len), ST_ETOOLONG);
+		assert_int_equal(st__lines_next(src, &z, &len), ST_OK);
+		assert_int_equal(len, 4);
+		assert_memory_equal(z, "last", 4);
+		assert_int_equal(st__lines_lineno(src), 8);
+		assert_int_equal(st__lines_next(src, &z, &len), ST_ENOTFOUND);
+		st__lines_close(src);
+	}
+}
+
+static void test_peek_and_errors(void **state)
+{
+	(void)state;
+	st__lines *src;
+	char zErr[256];
+	const char *z;
+	size_t n;
+	assert_int_equal(st__lines_open(&src, KYST, 0, 0, zErr, sizeof zErr), ST_OK);
+	assert_int_equal(st__lines_peek(src, 4096, &z, &n), ST_OK);
+	assert_true(n >= 4096);
+	assert_memory_equal(z, "\\c:1565218798*53\\!BSVDM", 23);
+	/* Peeking consumed nothing. */
+	assert_int_equal(st__lines_next(src, &z, &n), ST_OK);
+	assert_memory_equal(z, "\\c:1565218798*53\\!BSVDM", 23);
+	st__lines_close(src);
+
+	assert_int_equal(st__lines_open(&src, "no/such/file.nm4", 0, 0, zErr, sizeof zErr),
+	                 ST_EIO);
+	assert_null(src);
+	assert_non_null(strstr(zErr, "no/such/file.nm4"));
+	assert_int_equal(st__lines_open(&src, ST_SHARED_DATA, 0, 0, zErr, sizeof zErr),
+	                 ST_EIO);
+	assert_non_null(strstr(zErr, "directory"));
+
+	/* Empty and tiny inputs, compressed-looking prefixes too short to be. */
+	assert_int_equal(st__lines_open_mem(&src, "", 0, "e", 0, 0, zErr, sizeof zErr), ST_OK);
+	assert_int_equal(st__lines_next(src, &z, &n), ST_ENOTFOUND);
+	st__lines_close(src);
+	assert_int_equal(st__lines_open_mem(&src, "\x1f", 1, "e", 0, 0, zErr, sizeof zErr), ST_OK);
+	assert_int_equal(st__lines_compression(src), ST_COMP_NONE);
+	assert_int_equal(st__lines_next(src, &z, &n), ST_OK);
+	assert_int_equal(n, 1);
+	st__lines_close(src);
+	assert_int_equal(st__lines_open_mem(&src, "\x1f\x8b", 2, "g", 0, 0, zErr, sizeof zErr), ST_OK);
+	assert_int_equal(st__lines_compression(src), ST_COMP_GZIP);
+	assert_int_equal(st__lines_next(src, &z, &n), ST_EIO);
+	st__lines_close(src);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_real_files),
+		cmocka_unit_test(test_gzip),
+		cmocka_unit_test(test_zstd),
+		cmocka_unit_test(test_line_ends_and_overlong),
+		cmocka_unit_test(test_peek_and_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
