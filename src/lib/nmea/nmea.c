@@ -222,8 +222,9 @@ static inline bool talker_ok(char a, char b)
 }
 
 /* Radio channel: A and B are the AIS channels, 1 and 2 the same written as
- * numbers; C and D appear in real shore-station feeds (AisLib's samples)
- * for the long-range channels 75 and 76, so they are accepted too. */
+ * numbers by some receivers. C and D appear in real recorded feeds
+ * (AisLib's comment-block sample uses C); the channel is not part of the
+ * payload, so such a sentence is kept rather than lost. */
 static inline bool channel_ok(char c)
 {
 	return (c >= 'A' && c <= 'D') || c == '1' || c == '2';
@@ -502,6 +503,8 @@ static st_status general(st_nmea *dec, uint64_t iLine, const char *zLine,
 		return reject(dec, iLine, ST_REJ_UNPARSEABLE, zLine, nLine, pRej);
 	size_t nAddr = (size_t)(q - a);
 	sentence S;
+	/* '$' in front of VDM/VDO is read as AIS too: the lead character
+	 * carries no data and the checksum covers the same bytes either way. */
 	bool bAis = nAddr == 5 && a[2] == 'V' && a[3] == 'D' &&
 	            (a[4] == 'M' || a[4] == 'O') && talker_ok(a[0], a[1]);
 	const char *star = memchr(q, '*', (size_t)(end - q));
