@@ -136,9 +136,9 @@ static void test_swar_helpers(void **state)
 		assert_true(st__nmea_epoch(z, z + strlen(z), &e) == aEpoch[i].t);
 		assert_int_equal(e - z, aEpoch[i].nUsed);
 	}
-	const char *e;
-	assert_true(st__nmea_epoch("x1", "x1" + 2, &e) == ST_TIME_NONE);
-	assert_true(st__nmea_epoch("12345678901234567", "12345678901234567" + 17, &e) == ST_TIME_NONE);
+	const char *e, *zX = "x1", *zLong = "12345678901234567";
+	assert_true(st__nmea_epoch(zX, zX + 2, &e) == ST_TIME_NONE);
+	assert_true(st__nmea_epoch(zLong, zLong + 17, &e) == ST_TIME_NONE);
 	assert_int_equal(st__nmea_hex2("3e"), 0x3e);
 	assert_int_equal(st__nmea_hex2("3E"), 0x3e);
 	assert_int_equal(st__nmea_hex2("3G"), -1);
@@ -272,7 +272,7 @@ static void test_field_validation(void **state)
 		"AIVDM,1,1,,A," PAY1 ",",        /* no fill */
 		"AIVDM,1,1,,A," PAY1 ",0,1",     /* extra field */
 		"AIVDM,1,1,,A,,0",               /* empty payload */
-		"AIVDM,1,1,,A," PAY1,            /* five fields */
+		("AIVDM,1,1,,A," PAY1),          /* five fields */
 	};
 	for (size_t i = 0; i < sizeof aBad / sizeof aBad[0]; i++) {
 		assert_int_equal(feed(d, mk(b, sizeof b, "!", aBad[i])), ST_EMALFORMED);
