@@ -109,6 +109,19 @@ static void test_swar_helpers(void **state)
 				assert_int_equal(st__nmea_xor(buf, len), x);
 			}
 		}
+		/* st__nmea_find: c placed at every position, with decoys
+		 * (c+1, c-1, c^0x80) around it. */
+		for (size_t len = 0; len <= sizeof buf; len++) {
+			for (size_t pos = 0; pos <= len; pos++) {
+				for (size_t i = 0; i < sizeof buf; i++)
+					buf[i] = (char)(i % 3 == 0 ? c + 1 : i % 3 == 1 ? c - 1 : c ^ 0x80);
+				if (pos < len)
+					buf[pos] = (char)c;
+				if (pos + 1 < len)
+					buf[pos + 1] = (char)c;
+				assert_ptr_equal(st__nmea_find(buf, buf + len, (char)c), buf + pos);
+			}
+		}
 		bool ok = (c >= '0' && c <= 'W') || (c >= '`' && c <= 'w');
 		assert_int_equal(st__nmea_armour_char((unsigned char)c), ok);
 	}
