@@ -730,6 +730,31 @@ static void test_payload_overflow(void **state)
 	st_nmea_free(d);
 }
 
+/* A two-part message the AIS decoder refuses (type 0): both lines are
+ * malformed, the held one reported through the hook with its number. */
+static void test_multi_decode_failure(void **state)
+{
+	(void)state;
+	st_nmea *d = st_nmea_new();
+	rejlog log = {0};
+	st_nmea_set_reject_fn(d, log_reject, &log);
+	char b[256];
+	assert_int_equal(feed(d, ""), ST_EAGAIN);
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "AIVDM,2,1,1,A,05?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0")), ST_EAGAIN);
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "AIVDM,2,2,1,A," PAY5B ",2")), ST_EMALFORMED);
+	assert_int_equal(R.why, ST_REJ_MALFORMED);
+	assert_int_equal(log.n, 2);
+	assert_int_equal(log.aLine[0] + log.aLine[1], 2 + 3);
+	assert_int_equal(log.aWhy[0], ST_REJ_MALFORMED);
+	assert_int_equal(log.aWhy[1], ST_REJ_MALFORMED);
+	const st_nmea_stats *s = st_nmea_get_stats(d);
+	assert_int_equal(s->rejected[ST_REJ_MALFORMED], 2);
+	assert_int_equal(s->held, 0);
+	assert_int_equal(s->sentences, 2);
+	assert_identity(d);
+	st_nmea_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -751,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_staleness),
 		cmocka_unit_test(test_orphan_flood),
 		cmocka_unit_test(test_payload_overflow),
+		cmocka_unit_test(test_multi_decode_failure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
