@@ -331,6 +331,49 @@ static void test_type24_merge(void **state)
 	assert_false(st_ais_type24_merge(&cache, &other));
 }
 
+/* A message built by a caller (the simulator, a test) may break the
+ * decoder's invariants: text without its terminator, a bit count larger
+ * than the buffer. The output must stay bounded and valid. */
+static void test_caller_built_message(void **state)
+{
+	st_ais_msg m;
+	char zOut[4096];
+	cJSON *p;
+	int n;
+	(void)state;
+	memset(&m, 'A', sizeof m);
+	m.type = 5;
+	m.repeat = 0;
+	m.mmsi = 1;
+	n = st_ais_json(&m, NULL, zOut, sizeof zOut);
+	assert_true(n > 0 && n < ST_AIS_JSON_MAX);
+	p = cJSON_Parse(zOut);
+	assert_non_null(p);
+	assert_int_equal(strlen(cJSON_GetObjectItem(p, "shipname")->valuestring),
+	                 sizeof m.type5.shipname);
+	cJSON_Delete(p);
+
+	memset(&m, 0xFF, sizeof m);
+	m.type = 8;
+	m.repeat = 0;
+	m.mmsi = 1;
+	m.type8.dac = 1;
+	m.type8.fid = 1;
+	n = st_ais_json(&m, NULL, zOut, sizeof zOut);
+	assert_true(n > 0 && n < ST_AIS_JSON_MAX);
+	assert_non_null(strstr(zOut, "\"data\":\"1192:ffff"));
+
+	memset(&m, 0xFF, sizeof m);
+	m.type = 14;
+	m.repeat = 0;
+	m.mmsi = 1;
+	n = st_ais_json(&m, NULL, zOut, sizeof zOut);
+	assert_true(n > 0 && n < ST_AIS_JSON_MAX);
+	p = cJSON_Parse(zOut);
+	assert_non_null(p);
+	cJSON_Delete(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_escaping_any_byte),
 		cmocka_unit_test(test_buffer_size),
 		cmocka_unit_test(test_type24_merge),
+		cmocka_unit_test(test_caller_built_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
  * representation go through snprintf. The fixed part of any message has a
  * known worst-case size (BODY_MAX); the caller's strings are measured. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "shiptrace/ais.h"
@@ -344,21 +345,22 @@ static const uint8_t aPlain[256] = {
 
 static const char azHex[] = "0123456789abcdef";
 
-/* Length of a valid UTF-8 sequence starting at z, or 0. */
-static size_t utf8_len(const unsigned char *z)
+/* Length of a valid UTF-8 sequence starting at z (at most nMax bytes
+ * available), or 0. */
+static size_t utf8_len(const unsigned char *z, size_t nMax)
 {
 	unsigned c = z[0];
 	if (c >= 0xC2 && c <= 0xDF)
-		return (z[1] & 0xC0) == 0x80 ? 2 : 0;
+		return nMax >= 2 && (z[1] & 0xC0) == 0x80 ? 2 : 0;
 	if (c >= 0xE0 && c <= 0xEF) {
-		if ((z[1] & 0xC0) != 0x80 || (z[2] & 0xC0) != 0x80)
+		if (nMax < 3 || (z[1] & 0xC0) != 0x80 || (z[2] & 0xC0) != 0x80)
 			return 0;
 		if ((c == 0xE0 && z[1] < 0xA0) || (c == 0xED && z[1] > 0x9F))
 			return 0; /* overlong, or a UTF-16 surrogate */
 		return 3;
 	}
 	if (c >= 0xF0 && c <= 0xF4) {
-		if ((z[1] & 0xC0) != 0x80 || (z[2] & 0xC0) != 0x80 ||
+		if (nMax < 4 || (z[1] & 0xC0) != 0x80 || (z[2] & 0xC0) != 0x80 ||
 		    (z[3] & 0xC0) != 0x80)
 			return 0;
 		if ((c == 0xF0 && z[1] < 0x90) || (c == 0xF4 && z[1] > 0x8F))
@@ -372,15 +374,18 @@ static size_t utf8_len(const unsigned char *z)
  * characters as gpsd writes them (\b \f \n \r \t, else \u00XX), valid UTF-8
  * passed through, and any other byte as \u00XX (its Latin-1 reading, as
  * gpsd does), so the output is valid JSON whatever the input bytes. At most
- * 6 output bytes per input byte. */
-static char *put_str(char *p, const char *zIn)
+ * 6 output bytes per input byte. Stops at a NUL or after nMax bytes, so a
+ * caller-built message whose text lacks its terminator cannot overrun. */
+static char *put_strn(char *p, const char *zIn, size_t nMax)
 {
 	const unsigned char *z = (const unsigned char *)zIn;
+	size_t nLeft = nMax;
 	for (;;) {
-		unsigned c = *z;
+		unsigned c = nLeft ? *z : 0;
 		if (aPlain[c]) {
 			*p++ = (char)c;
 			z++;
+			nLeft--;
 			continue;
 		}
 		if (c == 0)
@@ -389,14 +394,16 @@ static char *put_str(char *p, const char *zIn)
 			*p++ = '\\';
 			*p++ = (char)c;
 			z++;
+			nLeft--;
 			continue;
 		}
 		if (c >= 0x80) {
-			size_t n = utf8_len(z);
+			size_t n = utf8_len(z, nLeft);
 			if (n) {
 				memcpy(p, z, n);
 				p += n;
 				z += n;
+				nLeft -= n;
 				continue;
 			}
 		}
@@ -415,13 +422,22 @@ static char *put_str(char *p, const char *zIn)
 			*p++ = azHex[c & 15];
 		}
 		z++;
+		nLeft--;
 	}
+}
+
+static char *put_str(char *p, const char *z)
+{
+	return put_strn(p, z, SIZE_MAX);
 }
 
 /* gpsd's "data" member: "<bitcount>:<hex of the whole bytes>". */
 static char *put_data(char *p, size_t nBit, const uint8_t *a)
 {
-	size_t i, nByte = (nBit + 7) / 8;
+	size_t i, nByte;
+	if (nBit > ST_AIS_MAX_BITS)
+		nBit = ST_AIS_MAX_BITS; /* a caller-built message can claim more */
+	nByte = (nBit + 7) / 8;
 	p = put_u(p, nBit);
 	*p++ = ':';
 	for (i = 0; i < nByte; i++) {
@@ -443,6 +459,8 @@ static char *put_fmt(char *p, const char *zFmt, double v)
 #define FI(k, v) (LIT(",\"" k "\":"), p = put_i(p, (v)))
 #define FB(k, v) ((v) ? LIT(",\"" k "\":true") : LIT(",\"" k "\":false"))
 #define FS(k, z) (LIT(",\"" k "\":\""), p = put_str(p, (z)), *p++ = '"')
+/* A text member of the message: bounded by its array. */
+#define FT(k, a) (LIT(",\"" k "\":\""), p = put_strn(p, (a), sizeof(a)), *p++ = '"')
 #define FDEG(k, v) (LIT(",\"" k "\":"), p = put_deg6(p, (v)))
 #define FTENTHS(k, v) (LIT(",\"" k "\":"), p = put_tenths(p, (v)))
 #define FDATA(k, n, a) (LIT(",\"" k "\":\""), p = put_data(p, (n), (a)), *p++ = '"')
@@ -548,8 +566,8 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 	case 5:
 		FU("imo", m->type5.imo);
 		FU("ais_version", m->type5.ais_version);
-		FS("callsign", m->type5.callsign);
-		FS("shipname", m->type5.shipname);
+		FT("callsign", m->type5.callsign);
+		FT("shipname", m->type5.shipname);
 		FU("shiptype", m->type5.shiptype);
 		FS("shiptype_text", shiptype_text(m->type5.shiptype));
 		FU("to_bow", m->type5.to_bow);
@@ -571,7 +589,7 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 			FTENTHS("draught", m->type5.draught);
 		else
 			FU("draught", m->type5.draught);
-		FS("destination", m->type5.destination);
+		FT("destination", m->type5.destination);
 		FU("dte", m->type5.dte);
 		break;
 	case 6:
@@ -634,10 +652,10 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		FU("seqno", m->type12.seqno);
 		FU("dest_mmsi", m->type12.dest_mmsi);
 		FB("retransmit", m->type12.retransmit);
-		FS("text", m->type12.text);
+		FT("text", m->type12.text);
 		break;
 	case 14:
-		FS("text", m->type14.text);
+		FT("text", m->type14.text);
 		break;
 	case 15:
 		FU("mmsi1", m->type15.mmsi1);
@@ -708,7 +726,7 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		FU("heading", m->type19.heading);
 		FU("second", m->type19.second);
 		FU("regional", m->type19.regional);
-		FS("shipname", m->type19.shipname);
+		FT("shipname", m->type19.shipname);
 		FU("shiptype", m->type19.shiptype);
 		FS("shiptype_text", shiptype_text(m->type19.shiptype));
 		FU("to_bow", m->type19.to_bow);
@@ -742,7 +760,7 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 	case 21:
 		FU("aid_type", m->type21.aid_type);
 		FS("aid_type_text", azAidType[m->type21.aid_type & 31]);
-		FS("name", m->type21.name);
+		FT("name", m->type21.name);
 		/* gpsd moves accuracy after the position when scaled. */
 		if (bScaled) {
 			FLONLAT(m->type21.lon, m->type21.lat);
@@ -806,14 +824,14 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		else if (!bMerged)
 			LIT(",\"part\":\"B\"");
 		if (m->type24.part == 0 || bMerged)
-			FS("shipname", m->type24.shipname);
+			FT("shipname", m->type24.shipname);
 		if (m->type24.part == 1) {
 			FU("shiptype", m->type24.shiptype);
 			FS("shiptype_text", shiptype_text(m->type24.shiptype));
-			FS("vendorid", m->type24.vendorid);
+			FT("vendorid", m->type24.vendorid);
 			FU("model", m->type24.model);
 			FU("serial", m->type24.serial);
-			FS("callsign", m->type24.callsign);
+			FT("callsign", m->type24.callsign);
 			if (m->mmsi / 10000000 == 98) {
 				FU("mothership_mmsi", m->type24.mothership_mmsi);
 			} else {
