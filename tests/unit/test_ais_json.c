@@ -3,7 +3,8 @@
  * what `gpsdecode -u -j -s` and `gpsdecode -j -s` (gpsd 3.22) printed, member
  * by member and byte for byte once the members gpsd leaves out are removed.
  * The expected files in data/ were produced by gpsdecode itself (see
- * data/ais-edge-gen.py). Also: string escaping for any byte, receive time and
+ * data/ais-edge-gen.py); ais-appmsg.nmea holds received application
+ * messages (DAC/FID payloads gpsd decodes). Also: string escaping for any byte, receive time and
  * source, and the buffer-size contract. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -142,14 +143,25 @@ static void test_edges_unscaled(void **state)
 {
 	(void)state;
 	run_against(DATA "ais-edge.nmea", DATA "ais-edge.gpsdecode-u.jsonl",
-	            false, 38);
+	            false, 48);
 }
 
 static void test_edges_scaled(void **state)
 {
 	(void)state;
 	run_against(DATA "ais-edge.nmea", DATA "ais-edge.gpsdecode-s.jsonl",
-	            true, 38);
+	            true, 48);
+}
+
+/* Application payloads gpsd decodes in place of "data", on received
+ * sentences. */
+static void test_appmsg(void **state)
+{
+	(void)state;
+	run_against(DATA "ais-appmsg.nmea", DATA "ais-appmsg.gpsdecode-u.jsonl",
+	            false, 7);
+	run_against(DATA "ais-appmsg.nmea", DATA "ais-appmsg.gpsdecode-s.jsonl",
+	            true, 7);
 }
 
 static void decode_type1(st_ais_msg *m)
@@ -381,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_typeexamples_scaled),
 		cmocka_unit_test(test_edges_unscaled),
 		cmocka_unit_test(test_edges_scaled),
+		cmocka_unit_test(test_appmsg),
 		cmocka_unit_test(test_rxtime_and_source),
 		cmocka_unit_test(test_escaping_any_byte),
 		cmocka_unit_test(test_buffer_size),
