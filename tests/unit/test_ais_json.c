@@ -281,6 +281,56 @@ static void test_buffer_size(void **state)
 	assert_true(ST_AIS_JSON_MAX > n);
 }
 
+/* Type 24 parts joined as gpsd joins them: a real part A / part B pair
+ * (Danish Maritime Authority examples) must print exactly what gpsdecode
+ * prints for the pair, and the cache must not match a part B twice. */
+static void test_type24_merge(void **state)
+{
+	static const char zWant[] =
+		"{\"class\":\"AIS\",\"device\":\"stdin\",\"type\":24,\"repeat\":0,"
+		"\"mmsi\":219006397,\"scaled\":false,\"shipname\":\"TOMMELISE\","
+		"\"shiptype\":60,\"shiptype_text\":\"Passenger - all ships of this type\","
+		"\"vendorid\":\"TRANSAS\",\"model\":3,\"serial\":602195,"
+		"\"callsign\":\"XPD5526\",\"to_bow\":1,\"to_stern\":19,"
+		"\"to_port\":3,\"to_starboard\":3}";
+	st_ais_type24_cache cache;
+	st_ais_msg a, b, other;
+	st_ais_json_opts o = {false, ST_TIME_NONE, NULL, "stdin"};
+	char zOut[4096];
+	int i;
+	(void)state;
+	memset(&cache, 0, sizeof cache);
+	assert_int_equal(st_ais_decode("H3@o5gA@tllDhU<D00000000000", 27, 2, &a), ST_OK);
+	assert_int_equal(st_ais_decode("H3@o5gDtDB1>C1CH@4mmjn08C330", 28, 0, &b), ST_OK);
+	/* A part B alone prints as gpsdecode -s prints it. */
+	assert_true(st_ais_json(&b, &o, zOut, sizeof zOut) > 0);
+	assert_non_null(strstr(zOut, "\"scaled\":false,\"part\":\"B\",\"shiptype\":60,"));
+	assert_false(st_ais_type24_merge(&cache, &b));
+	/* Other stations' part A messages in between do not disturb it. */
+	assert_false(st_ais_type24_merge(&cache, &a));
+	other = a;
+	for (i = 0; i < ST_AIS_TYPE24_SLOTS - 1; i++) {
+		other.mmsi = 211000000 + (uint32_t)i;
+		assert_false(st_ais_type24_merge(&cache, &other));
+	}
+	assert_true(st_ais_type24_merge(&cache, &b));
+	assert_true(st_ais_json(&b, &o, zOut, sizeof zOut) > 0);
+	assert_string_equal(zOut, zWant);
+	/* The entry is used up: a repeated part B stays unmatched. */
+	b.type24.shipname[0] = 0;
+	assert_false(st_ais_type24_merge(&cache, &b));
+	/* Eight newer part A messages push an old one out. */
+	assert_false(st_ais_type24_merge(&cache, &a));
+	for (i = 0; i < ST_AIS_TYPE24_SLOTS; i++) {
+		other.mmsi = 212000000 + (uint32_t)i;
+		assert_false(st_ais_type24_merge(&cache, &other));
+	}
+	assert_false(st_ais_type24_merge(&cache, &b));
+	/* Anything else is left alone. */
+	assert_int_equal(st_ais_decode("15N1u<PP1FJuvSRHOE6QIwwh0HQ6", 28, 0, &other), ST_OK);
+	assert_false(st_ais_type24_merge(&cache, &other));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_rxtime_and_source),
 		cmocka_unit_test(test_escaping_any_byte),
 		cmocka_unit_test(test_buffer_size),
+		cmocka_unit_test(test_type24_merge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
