@@ -762,6 +762,7 @@ static st_status pg_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 	}
 	for (size_t i = 0; rc == ST_OK && i < n; i++) {
 		const st__vagg *v = apV[i];
+		const st__vident *id = v->pId ? v->pId : &st__vident_none;
 		if (cb_reserve(&b, 2 + 12 * 12) ) {
 			rc = st__store_err(s, ST_ENOMEM, "out of memory");
 			break;
@@ -769,17 +770,17 @@ static st_status pg_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 		be16(b.a + b.n, 12);
 		b.n += 2;
 		put_i64(&b, v->mmsi == 0xffffffffu ? 0 : v->mmsi);
-		if (v->imo)
-			put_i64(&b, v->imo);
+		if (id->imo)
+			put_i64(&b, id->imo);
 		else
 			put_null(&b);
-		if (put_text(&b, v->name, sizeof v->name) ||
-		    put_text(&b, v->callsign, sizeof v->callsign) ||
+		if (put_text(&b, id->name, sizeof id->name) ||
+		    put_text(&b, id->callsign, sizeof id->callsign) ||
 		    cb_reserve(&b, 9 * 12)) {
 			rc = st__store_err(s, ST_ENOMEM, "out of memory");
 			break;
 		}
-		const int aInt[3] = {v->ship_type, v->length, v->width};
+		const int aInt[3] = {id->ship_type, id->length, id->width};
 		for (int k = 0; k < 3; k++) {
 			if (aInt[k] < 0)
 				put_null(&b);
@@ -788,7 +789,7 @@ static st_status pg_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 		}
 		put_time(&b, v->first);
 		put_time(&b, v->last);
-		put_time(&b, v->tReport);
+		put_time(&b, id->tReport);
 		put_i64(&b, (int64_t)v->nPos);
 		put_i64(&b, (int64_t)v->nRep);
 		if (b.n >= COPY_BUF)
