@@ -199,23 +199,37 @@ static const char aDigit2[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-static int digit_count(uint64_t v)
+static int digit_count(uint32_t v)
 {
-	int n = 1;
-	while (v >= 10000) {
-		v /= 10000;
-		n += 4;
-	}
-	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+	if (v < 10000)
+		return 1 + (v >= 10) + (v >= 100) + (v >= 1000);
+	if (v < 100000000)
+		return 5 + (v >= 100000) + (v >= 1000000) + (v >= 10000000);
+	return 9 + (v >= 1000000000);
 }
 
-/* Decimal digits written in place, two at a time from the right. */
-static char *put_u(char *p, uint64_t v)
+/* Decimal digits written in place, two at a time from the right. Every
+ * AIS field fits 32 bits; wider values (bit counts) take the slow path. */
+static char *put_u(char *p, uint64_t v64)
 {
-	int n = digit_count(v);
-	char *q = p + n;
+	uint32_t v;
+	int n;
+	char *q;
+	if (v64 < 10) {
+		*p = (char)('0' + v64);
+		return p + 1;
+	}
+	if (v64 > UINT32_MAX) {
+		char aTmp[24];
+		int k = snprintf(aTmp, sizeof aTmp, "%llu", (unsigned long long)v64);
+		memcpy(p, aTmp, (size_t)k);
+		return p + k;
+	}
+	v = (uint32_t)v64;
+	n = digit_count(v);
+	q = p + n;
 	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
+		unsigned r = v % 100;
 		v /= 100;
 		q -= 2;
 		q[0] = aDigit2[2 * r];

@@ -187,6 +187,22 @@ static int has_hit(const hits *H, int from, int iEntry, st_match_kind k)
 	return 0;
 }
 
+/* Whether a reported name is the entry's name or one of its aliases. */
+static int names_agree(const char *zName, const st_list_entry *e)
+{
+	char zA[256], zB[256];
+	st_vessel_name(zName, zA, sizeof zA);
+	st_vessel_name(e->zName, zB, sizeof zB);
+	if (!strcmp(zA, zB))
+		return 1;
+	for (int i = 0; i < e->nAlias; i++) {
+		st_vessel_name(e->azAlias[i], zB, sizeof zB);
+		if (!strcmp(zA, zB))
+			return 1;
+	}
+	return 0;
+}
+
 st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
                     int nIdent, st_screen_hit **paHit, int *pnHit,
                     st_screen_stats *pStats)
@@ -224,8 +240,13 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				                 "IMO %u reported by MMSI %09u %s is the IMO of %s %s '%s'",
 				                 id->imo, id->mmsi, zSpan, e->zList, e->zEntryId, e->zName);
 				if (e->mmsi && e->mmsi != id->mmsi && n > 0 && (size_t)n < sizeof h->zWhy)
+					n += snprintf(h->zWhy + n, sizeof h->zWhy - (size_t)n,
+					              "; the list gives MMSI %09u", e->mmsi);
+				/* A renamed ship keeps its IMO: say so, it matters. */
+				if (id->zName && *id->zName && !names_agree(id->zName, e) &&
+				    n > 0 && (size_t)n < sizeof h->zWhy)
 					snprintf(h->zWhy + n, sizeof h->zWhy - (size_t)n,
-					         "; the list gives MMSI %09u", e->mmsi);
+					         "; the ship reports the name '%.40s'", id->zName);
 			}
 		}
 		/* 2. MMSI, honoured only while no other IMO was reported with it. */

@@ -654,11 +654,11 @@ static st_status gp_position(st_store *s, const st_position *pos)
 	if (isnan(pos->sog))
 		sqlite3_bind_null(p, 5);
 	else
-		sqlite3_bind_double(p, 5, pos->sog);
+		sqlite3_bind_double(p, 5, st__f2d(pos->sog));
 	if (isnan(pos->cog))
 		sqlite3_bind_null(p, 6);
 	else
-		sqlite3_bind_double(p, 6, pos->cog);
+		sqlite3_bind_double(p, 6, st__f2d(pos->cog));
 	if (pos->heading < 0)
 		sqlite3_bind_null(p, 7);
 	else
@@ -729,7 +729,7 @@ static st_status gp_static(st_store *s, const st_static_report *r)
 	if (isnan(r->draught))
 		sqlite3_bind_null(p, 11);
 	else
-		sqlite3_bind_double(p, 11, r->draught);
+		sqlite3_bind_double(p, 11, st__f2d(r->draught));
 	bind_text_or_null(p, 12, r->destination, sizeof r->destination);
 	char zEta[32];
 	size_t nEta = st__eta_text(r, zEta, sizeof zEta);
@@ -865,6 +865,11 @@ static void gp_close(st_store *s)
 	s->pImpl = NULL;
 }
 
+static const char *gp_target(const st_store *s)
+{
+	return s->zPath;
+}
+
 static st_status gp_exec(st_store *s, const char *zSql)
 {
 	return exec(s, zSql);
@@ -873,6 +878,7 @@ static st_status gp_exec(st_store *s, const char *zSql)
 static const st__backend gpkg_methods = {
 	.zName = "gpkg",
 	.xClose = gp_close,
+	.xTarget = gp_target,
 	.xExec = gp_exec,
 	.xCreateTable = gp_create_table,
 	.xCreateIndex = gp_create_index,
@@ -1039,7 +1045,8 @@ st_status st__gpkg_open(st_store **ppStore, const char *zPath, int flags,
 		}
 		rc = open_case(s, zErr, nErr);
 	} else if (errno != ENOENT) {
-		snprintf(zErr, nErr, "%s: %s", zPath, strerror(errno));
+		snprintf(zErr, nErr, "%s: cannot create or open: %s", zPath,
+		         strerror(errno));
 		rc = ST_EIO;
 	} else if (!(flags & ST_STORE_CREATE)) {
 		snprintf(zErr, nErr, "%s: no such case", zPath);

@@ -248,6 +248,11 @@ const char *st_store_backend(const st_store *s)
 	return s->pMethods->zName;
 }
 
+const char *st_store_target(const st_store *s)
+{
+	return s->pMethods->xTarget(s);
+}
+
 int st_store_was_created(const st_store *s)
 {
 	return s->created;
