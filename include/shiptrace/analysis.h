@@ -180,6 +180,11 @@ st_status st_gazetteer_index(st_gazetteer *g, const st_params *p);
 int st_gazetteer_nearest(const st_gazetteer *g, double lat, double lon,
                          double maxKm, double *pKm);
 
+/* Directory of the run-time data (ports.csv, mid.csv): $SHIPTRACE_DATA if
+ * set, else the data/ directory of the source tree the library was built
+ * from. */
+const char *st_data_dir(void);
+
 /* ---- events ------------------------------------------------------------- */
 
 typedef struct st_segment {
@@ -246,7 +251,7 @@ typedef struct st_loiter {
 	uint32_t mmsi;
 	uint32_t seg;
 	st_time_ms t0, t1;
-	double hours, km, port_km;
+	double hours, km, port_km; /* port_km: nearest port from the middle, NAN beyond 1000 km */
 	double lat, lon;
 	uint32_t nPoint;
 	size_t iFirst, iLast;

@@ -18,6 +18,7 @@ typedef struct st_place {
 	double lat, lon;
 	bool sanctioned;      /* facilities: named on a sanctions list */
 	char zListEntry[128]; /* facilities: the list entry that names it */
+	char zAliases[512];   /* as given, ';'-separated */
 } st_place;
 
 typedef struct st_places st_places;

@@ -24,6 +24,7 @@ typedef struct st_records_map {
 	char weight_unit[8];  /* "kg" or "t" (a units column overrides) */
 	char delimiter;
 	char encoding[32];    /* "UTF-8", "WINDOWS-1251", ... (iconv names) */
+	int header_lines;     /* lines of header; the last names the columns */
 } st_records_map;
 
 /* Reads a MAP.json. Unknown keys are an error (a typo must not silently

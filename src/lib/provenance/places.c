@@ -105,6 +105,7 @@ int st_places_add(st_places *p, const st_place *pPlace, const char *zAliases)
 	}
 	int idx = (int)p->n++;
 	p->a[idx] = *pPlace;
+	snprintf(p->a[idx].zAliases, sizeof p->a[idx].zAliases, "%s", zAliases ? zAliases : "");
 	if (!add_key(p, pPlace->zName, idx))
 		return ST_ENOMEM;
 	if (zAliases && *zAliases) {

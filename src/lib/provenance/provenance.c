@@ -46,6 +46,14 @@ void st_prov_params_default(st_prov_params *p)
 	p->shell_kg = 74000.0 * 1000.0 / 1600000.0;
 	/* 74,000 t over "more than 11,000 containers": about 6.7 t each. */
 	p->container_t = 74000.0 / 11000.0;
+	snprintf(p->zOriginPorts, sizeof p->zOriginPorts, "Vostochny,Dunai");
+	/* Russian and English, matched on normalised (transliterated) text, so
+	 * "Взрывчатые вещества", "ВЗРЫВЧАТЫЕ" and "explosives" all match;
+	 * "boepripas" is the transliteration of "боеприпасы" (ammunition). */
+	snprintf(p->zCargoMatch, sizeof p->zCargoMatch,
+	         "взрывчат|explosiv|боеприпас|ammunition|munition");
+	snprintf(p->zCargoLabel, sizeof p->zCargoLabel, "explosives");
+	p->facility_radius_km = 25.0;
 }
 
 static int parse_bool(const char *z, bool *out)
@@ -119,6 +127,22 @@ st_status st_prov_params_set(st_prov_params *p, const char *zKey,
 		if (!parse_double(zVal, &v) || v <= 0)
 			goto bad;
 		p->container_t = v;
+	} else if (!strcmp(zKey, "origin_ports")) {
+		if (!*zVal || strlen(zVal) >= sizeof p->zOriginPorts)
+			goto bad;
+		snprintf(p->zOriginPorts, sizeof p->zOriginPorts, "%s", zVal);
+	} else if (!strcmp(zKey, "cargo_match")) {
+		if (!*zVal || strlen(zVal) >= sizeof p->zCargoMatch)
+			goto bad;
+		snprintf(p->zCargoMatch, sizeof p->zCargoMatch, "%s", zVal);
+	} else if (!strcmp(zKey, "cargo_label")) {
+		if (!*zVal || strlen(zVal) >= sizeof p->zCargoLabel)
+			goto bad;
+		snprintf(p->zCargoLabel, sizeof p->zCargoLabel, "%s", zVal);
+	} else if (!strcmp(zKey, "facility_radius_km")) {
+		if (!parse_double(zVal, &v) || v < 0 || v > 1000)
+			goto bad;
+		p->facility_radius_km = v;
 	} else {
 		snprintf(zErr, nErr, "unknown provenance parameter '%s'", zKey);
 		return ST_ECONFIG;

@@ -37,6 +37,7 @@ st_status st_records_map_load(const char *zPath, st_records_map *m,
 	strcpy(m->timezone, "UTC");
 	strcpy(m->weight_unit, "t");
 	m->delimiter = ',';
+	m->header_lines = 1;
 	strcpy(m->encoding, "UTF-8");
 
 	FILE *f = fopen(zPath, "rb");
@@ -81,8 +82,18 @@ st_status st_records_map_load(const char *zPath, st_records_map *m,
 			m->delimiter = v->valuestring[0];
 			continue;
 		}
-		if (v->string[0] == '_' || !strcmp(v->string, "comment") || !strcmp(v->string, "simulated"))
+		if (v->string[0] == '_' || !strcmp(v->string, "comment") ||
+		    !strcmp(v->string, "note") || !strcmp(v->string, "simulated"))
 			continue; /* annotations */
+		if (!strcmp(v->string, "header_lines")) {
+			if (!cJSON_IsNumber(v) || v->valueint < 1 || v->valueint > 100) {
+				snprintf(zErr, nErr, "%s: \"header_lines\" must be a number from 1 to 100", zPath);
+				rc = ST_ECONFIG;
+				break;
+			}
+			m->header_lines = v->valueint;
+			continue;
+		}
 		for (i = 0; i < sizeof aKey / sizeof aKey[0]; i++)
 			if (!strcmp(v->string, aKey[i].zKey))
 				break;
@@ -364,10 +375,10 @@ st_status st_records_read(const char *zPath, const st_records_map *m,
 	                                m->cargo_code, m->cargo_text, m->weight, m->units,
 	                                m->consignor, m->consignee};
 	char *zLine;
-	int tooLong, nField = 0;
+	int tooLong, nField = 0, nSkip = m->header_lines - 1;
 	while ((zLine = rd_line(&r, &tooLong)) != NULL) {
 		pStats->lines++;
-		if (zLine[0] == '#' || zLine[strspn(zLine, " \t\r\n")] == 0) {
+		if (zLine[0] == '#' || zLine[strspn(zLine, " \t\r\n")] == 0 || nSkip-- > 0) {
 			pStats->blank++;
 			continue;
 		}

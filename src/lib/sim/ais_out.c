@@ -15,8 +15,6 @@
 #include "shiptrace/time.h"
 #include "sim_int.h"
 
-void st__sim_leg_path(const sim *p, sim_vessel *v, int iLeg);
-
 typedef struct state {
 	double lat, lon;
 	double sog;          /* knots */
@@ -226,7 +224,7 @@ static void pos_report(const sim *p, sim_vessel *v, writer *w, st_time_ms t, con
 	memset(&m, 0, sizeof m);
 	m.mmsi = v->mmsi;
 	int second = (int)((t / 1000) % 60);
-	unsigned speed = (unsigned)lround(fmax(0.0, st->sog + (st->sog > 0.5 ? st_rng_normal(&v->rng) * 0.2 : 0)) * 10);
+	unsigned speed = (unsigned)lround(st->sog * 10);
 	unsigned course = (unsigned)lround(st->cog * 10) % 3600;
 	if (speed > 1022)
 		speed = 1022;
@@ -380,8 +378,10 @@ int st__sim_write_ais(sim *p, const char *zPath, st_sim_stats *pStats)
 		state st;
 		v->iStop = 0;
 		where(p, v, p->tStart, &st);
-		v->tNextPos = p->tStart + (st_time_ms)st_rng_below(&v->rng, (uint64_t)interval_ms(p, v, &st));
-		v->tNextStatic = p->tStart + (st_time_ms)st_rng_below(&v->rng, (uint64_t)p->staticS * 1000);
+		/* random phases in whole seconds, so the tag blocks' c: (seconds)
+		 * carry the exact transmission times */
+		v->tNextPos = p->tStart + 1000 * (st_time_ms)st_rng_below(&v->rng, (uint64_t)interval_ms(p, v, &st) / 1000);
+		v->tNextStatic = p->tStart + 1000 * (st_time_ms)st_rng_below(&v->rng, (uint64_t)p->staticS);
 		aHeap[n++] = i;
 	}
 	for (int i = n / 2; i-- > 0;)
@@ -396,6 +396,12 @@ int st__sim_write_ais(sim *p, const char *zPath, st_sim_stats *pStats)
 		}
 		state st;
 		where(p, v, t, &st);
+		/* the speed over ground the transponder measures, noise and
+		 * all; its reporting rate follows this value, as a real unit's
+		 * does */
+		if (st.sog > 0.5)
+			st.sog = fmax(0.0, st.sog + st_rng_normal(&v->rng) * 0.2);
+		st.sog = round(st.sog * 10) / 10; /* as sent: 1/10 kn */
 		if (v->tNextPos <= v->tNextStatic) {
 			pos_report(p, v, &w, t, &st);
 			v->tNextPos = t + interval_ms(p, v, &st);

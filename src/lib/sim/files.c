@@ -100,8 +100,8 @@ static int write_records(sim *p, const char *zDir)
 	}
 	static const char *azHead[] = {
 		"Номер документа", "Дата отправления", "Станция отправления", "Станция назначения",
-		"Код груза (ЕТСНГ)", "Наименование груза", "Вес, кг", "Кол-во вагонов",
-		"Грузоотправитель", "Грузополучатель", "Примечание"};
+		"Код груза (ЕТСНГ)", "Наименование груза", "Вес, кг", "Ед. изм.",
+		"Кол-во вагонов", "Грузоотправитель", "Грузополучатель", "Примечание"};
 	char zLine[2048];
 	size_t at = 0;
 	char delim = p->zDelim[0];
@@ -124,7 +124,7 @@ static int write_records(sim *p, const char *zDir)
 		const char *zTo = r->explosive ? (r->iConsignee >= 0 ? p->azConsignee[r->iConsignee] : "")
 		                               : (r->iConsignee >= 0 ? p->azOtherConsignee[r->iConsignee] : "");
 		const char *az[] = {r->zId, zDate, p->aPort[r->iOrigin].zRu, p->aPort[r->iDest].zRu,
-		                    c->zCode, c->zText, zKg, zWag, zFrom, zTo,
+		                    c->zCode, c->zText, zKg, "кг", zWag, zFrom, zTo,
 		                    "СМОДЕЛИРОВАНО (SIMULATED)"};
 		at = 0;
 		for (size_t k = 0; k < sizeof az / sizeof *az; k++)
@@ -140,7 +140,8 @@ static int write_records(sim *p, const char *zDir)
 	/* the map for `shiptrace ingest --kind records --map` */
 	cJSON *m = cJSON_CreateObject();
 	cJSON_AddBoolToObject(m, "simulated", 1);
-	cJSON_AddStringToObject(m, "note", "SIMULATED shipment records written by shiptrace simulate; not real data");
+	cJSON_AddStringToObject(m, "comment", "SIMULATED shipment records written by shiptrace simulate; not real data. "
+	                        "\"Кол-во вагонов\" (wagons) is an extra column no key maps.");
 	cJSON_AddStringToObject(m, "record_id", azHead[0]);
 	cJSON_AddStringToObject(m, "date", azHead[1]);
 	cJSON_AddStringToObject(m, "origin", azHead[2]);
@@ -149,14 +150,13 @@ static int write_records(sim *p, const char *zDir)
 	cJSON_AddStringToObject(m, "cargo_text", azHead[5]);
 	cJSON_AddStringToObject(m, "weight", azHead[6]);
 	cJSON_AddStringToObject(m, "units", azHead[7]);
-	cJSON_AddStringToObject(m, "consignor", azHead[8]);
-	cJSON_AddStringToObject(m, "consignee", azHead[9]);
+	cJSON_AddStringToObject(m, "consignor", azHead[9]);
+	cJSON_AddStringToObject(m, "consignee", azHead[10]);
 	cJSON_AddStringToObject(m, "date_format", "%d.%m.%Y %H:%M");
 	cJSON_AddStringToObject(m, "timezone", p->zTz);
 	cJSON_AddStringToObject(m, "weight_unit", "kg");
 	cJSON_AddStringToObject(m, "delimiter", p->zDelim);
 	cJSON_AddStringToObject(m, "encoding", p->zEncoding);
-	cJSON_AddNumberToObject(m, "header_lines", 1);
 	char *z = cJSON_Print(m);
 	cJSON_Delete(m);
 	snprintf(zPath, sizeof zPath, "%s/records.map.json", zDir);

@@ -445,8 +445,9 @@ static st_status gp_update_extent(st_store *s, const char *zTable)
 		return st__store_err(s, ST_EINVAL, "bad table name");
 	char *z = sqlite3_mprintf(
 		"UPDATE gpkg_contents SET (min_x, max_x, min_y, max_y, last_change) ="
-		" (SELECT min(minx), max(maxx), min(miny), max(maxy),"
-		" strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now') FROM \"rtree_%s_geom\")"
+		" (SELECT min(ST_MinX(geom)), max(ST_MaxX(geom)), min(ST_MinY(geom)),"
+		" max(ST_MaxY(geom)), strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now')"
+		" FROM \"%s\")"
 		" WHERE table_name = '%s'", zTable, zTable);
 	st_status rc = exec(s, z);
 	sqlite3_free(z);
@@ -653,11 +654,11 @@ static st_status gp_position(st_store *s, const st_position *pos)
 	if (isnan(pos->sog))
 		sqlite3_bind_null(p, 5);
 	else
-		sqlite3_bind_double(p, 5, pos->sog);
+		sqlite3_bind_double(p, 5, st__f2d(pos->sog));
 	if (isnan(pos->cog))
 		sqlite3_bind_null(p, 6);
 	else
-		sqlite3_bind_double(p, 6, pos->cog);
+		sqlite3_bind_double(p, 6, st__f2d(pos->cog));
 	if (pos->heading < 0)
 		sqlite3_bind_null(p, 7);
 	else
@@ -728,7 +729,7 @@ static st_status gp_static(st_store *s, const st_static_report *r)
 	if (isnan(r->draught))
 		sqlite3_bind_null(p, 11);
 	else
-		sqlite3_bind_double(p, 11, r->draught);
+		sqlite3_bind_double(p, 11, st__f2d(r->draught));
 	bind_text_or_null(p, 12, r->destination, sizeof r->destination);
 	char zEta[32];
 	size_t nEta = st__eta_text(r, zEta, sizeof zEta);
@@ -864,6 +865,11 @@ static void gp_close(st_store *s)
 	s->pImpl = NULL;
 }
 
+static const char *gp_target(const st_store *s)
+{
+	return s->zPath;
+}
+
 static st_status gp_exec(st_store *s, const char *zSql)
 {
 	return exec(s, zSql);
@@ -872,6 +878,7 @@ static st_status gp_exec(st_store *s, const char *zSql)
 static const st__backend gpkg_methods = {
 	.zName = "gpkg",
 	.xClose = gp_close,
+	.xTarget = gp_target,
 	.xExec = gp_exec,
 	.xCreateTable = gp_create_table,
 	.xCreateIndex = gp_create_index,
@@ -969,6 +976,12 @@ static st_status open_case(st_store *s, char *zErr, size_t nErr)
 	if (sqlite3_open_v2(s->zPath, &g->db, SQLITE_OPEN_READWRITE, NULL) !=
 	        SQLITE_OK ||
 	    configure(g->db)) {
+		int code = g->db ? sqlite3_errcode(g->db) : SQLITE_NOMEM;
+		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
+			snprintf(zErr, nErr, "%s: not a shiptrace case (not an SQLite "
+			         "database)", s->zPath);
+			return ST_ENOTCASE;
+		}
 		snprintf(zErr, nErr, "%s: cannot open: %s", s->zPath,
 		         g->db ? sqlite3_errmsg(g->db) : "out of memory");
 		return ST_EIO;
@@ -1032,7 +1045,8 @@ st_status st__gpkg_open(st_store **ppStore, const char *zPath, int flags,
 		}
 		rc = open_case(s, zErr, nErr);
 	} else if (errno != ENOENT) {
-		snprintf(zErr, nErr, "%s: %s", zPath, strerror(errno));
+		snprintf(zErr, nErr, "%s: cannot create or open: %s", zPath,
+		         strerror(errno));
 		rc = ST_EIO;
 	} else if (!(flags & ST_STORE_CREATE)) {
 		snprintf(zErr, nErr, "%s: no such case", zPath);

@@ -607,8 +607,8 @@ static st_status pg_position(st_store *s, const st_position *p)
 	put_time(b, p->t);
 	put_f64(b, p->lat);
 	put_f64(b, p->lon);
-	put_f64(b, p->sog);
-	put_f64(b, p->cog);
+	put_f64(b, isnan(p->sog) ? NAN : st__f2d(p->sog));
+	put_f64(b, isnan(p->cog) ? NAN : st__f2d(p->cog));
 	if (p->heading < 0)
 		put_null(b);
 	else
@@ -659,7 +659,7 @@ static st_status pg_static(st_store *s, const st_static_report *r)
 		else
 			put_i64(b, aInt[i]);
 	}
-	put_f64(b, r->draught);
+	put_f64(b, isnan(r->draught) ? NAN : st__f2d(r->draught));
 	char zEta[32];
 	size_t nEta = st__eta_text(r, zEta, sizeof zEta);
 	if (put_text(b, r->destination, sizeof r->destination) ||
@@ -836,6 +836,11 @@ static void pg_close(st_store *s)
 	s->pImpl = NULL;
 }
 
+static const char *pg_target(const st_store *s)
+{
+	return ((const pgs *)s->pImpl)->zUrlSafe;
+}
+
 static st_status pg_exec(st_store *s, const char *zSql)
 {
 	return exec(s, zSql);
@@ -844,6 +849,7 @@ static st_status pg_exec(st_store *s, const char *zSql)
 static const st__backend pg_methods = {
 	.zName = "postgis",
 	.xClose = pg_close,
+	.xTarget = pg_target,
 	.xExec = pg_exec,
 	.xCreateTable = pg_create_table,
 	.xCreateIndex = pg_create_index,

@@ -248,6 +248,11 @@ const char *st_store_backend(const st_store *s)
 	return s->pMethods->zName;
 }
 
+const char *st_store_target(const st_store *s)
+{
+	return s->pMethods->xTarget(s);
+}
+
 int st_store_was_created(const st_store *s)
 {
 	return s->created;
@@ -625,8 +630,6 @@ st_status st_store_ingest_end(st_store *s, const st_source_info *src)
 		char zErr[256] = "";
 		rc = st_store_query(s, zSql, NULL, NULL, zErr, sizeof zErr);
 	}
-	if (rc == ST_OK)
-		rc = st_store_update_extent(s, "positions");
 	s->inIngest = 0;
 	if (rc == ST_OK)
 		rc = st_store_commit(s);
@@ -701,4 +704,66 @@ char *st_store_sources_json(st_store *s)
 		z = cJSON_PrintUnformatted(pArr);
 	cJSON_Delete(pArr);
 	return z;
+}
+
+/* ---- sources of other kinds ------------------------------------------- */
+
+st_status st_store_add_source(st_store *s, const st_source_info *src,
+                              int64_t *pId)
+{
+	if (!s->inTxn || s->inIngest)
+		return st__store_err(s, ST_EINVAL, "st_store_add_source needs an "
+		                     "open transaction and no AIS ingest");
+	st_value v[16];
+	source_values(src, v, now_ms());
+	return st_store_insert(s, &st__tab_sources, v, NULL, pId);
+}
+
+st_status st_store_set_source_counts(st_store *s, int64_t id,
+                                     const st_source_info *src)
+{
+	char zSql[1024];
+	uint64_t nRej = 0;
+	for (int i = 0; i < ST_REJ_COUNT; i++)
+		nRej += src->rejected[i];
+	int n = snprintf(zSql, sizeof zSql,
+	    "UPDATE sources SET lines_read = %llu, messages = %llu, rejected = %llu",
+	    (unsigned long long)src->lines_read,
+	    (unsigned long long)src->messages, (unsigned long long)nRej);
+	for (int i = 0; i < ST_REJ_COUNT; i++)
+		n += snprintf(zSql + n, sizeof zSql - (size_t)n, ", %s = %llu",
+		              st_store_reject_column((st_reject)i),
+		              (unsigned long long)src->rejected[i]);
+	snprintf(zSql + n, sizeof zSql - (size_t)n, " WHERE id = %lld", (long long)id);
+	char zErr[256] = "";
+	st_status rc = st_store_query(s, zSql, NULL, NULL, zErr, sizeof zErr);
+	if (rc != ST_OK)
+		return st__store_err(s, rc, "%s", zErr);
+	return ST_OK;
+}
+
+typedef struct exists_ctx {
+	const char *zTable;
+	int found;
+} exists_ctx;
+
+static int exists_cb(void *ctx, const char *zTable, int64_t nRow, int isSpatial)
+{
+	exists_ctx *e = ctx;
+	(void)nRow;
+	(void)isSpatial;
+	if (!strcmp(zTable, e->zTable)) {
+		e->found = 1;
+		return 1;
+	}
+	return 0;
+}
+
+st_status st_store_ensure_table(st_store *s, const st_table_def *def)
+{
+	exists_ctx e = {def->zName, 0};
+	st_status rc = st_store_tables(s, exists_cb, &e);
+	if (rc != ST_OK)
+		return rc;
+	return e.found ? ST_OK : st_store_create_table(s, def);
 }

@@ -5,6 +5,7 @@
 #ifndef SHIPTRACE_STORE_INT_H
 #define SHIPTRACE_STORE_INT_H
 
+#include <math.h>
 #include <stdio.h>
 #include "shiptrace/store.h"
 
@@ -29,6 +30,7 @@ typedef struct st__vagg {
 typedef struct st__backend {
 	const char *zName;
 	void (*xClose)(st_store *s);
+	const char *(*xTarget)(const st_store *s);
 	st_status (*xExec)(st_store *s, const char *zSql);
 	st_status (*xCreateTable)(st_store *s, const st_table_def *def);
 	st_status (*xCreateIndex)(st_store *s, const char *zName,
@@ -119,6 +121,13 @@ struct sqlite3;
 int st__rtree_register(struct sqlite3 *db);
 int st__rtree_pack(struct sqlite3 *db, const char *zRtree,
                    const char *zSelect, char *zErr, size_t nErr);
+
+/* A float field (speed, course, draught) as the double the decimal input
+ * meant: 8.8f is 8.80000019 as a double; rounded to 1e-4 it is 8.8 again. */
+static inline double st__f2d(float f)
+{
+	return round((double)f * 1e4) / 1e4;
+}
 
 /* ETA as reported (ITU: month, day, hour, minute, no year): "--MM-DDTHH:MM"
  * in ISO 8601's yearless form, "--MM-DD" without the time; returns the
