@@ -334,6 +334,14 @@ static char *put_csv_row(char *p, const st_record *r)
 	return p;
 }
 
+/* The input would block (a live feed): show what we have. */
+static void on_idle(void *ctx)
+{
+	decode_run *pRun = ctx;
+	out_flush(&pRun->out);
+	fflush(stderr);
+}
+
 /* ---- rejects and statistics ---- */
 
 static void on_reject(void *ctx, const char *zFile, uint64_t line, st_reject why,
@@ -528,6 +536,8 @@ int st_cmd_decode(int argc, char **argv)
 	memset(&run, 0, sizeof run);
 	run.o.ropts.on_reject = on_reject;
 	run.o.ropts.reject_ctx = &run;
+	run.o.ropts.on_idle = on_idle;
+	run.o.ropts.idle_ctx = &run;
 	const char **azFile = calloc((size_t)argc + 1, sizeof *azFile);
 	if (!azFile)
 		return 2;
