@@ -333,6 +333,7 @@ static void test_split(void **state)
 	assert_int_equal(st__csv_detect(zBom, strlen(zBom)), ST_FMT_NOAA_CSV);
 	const char *zDma = "# Timestamp,Type of mobile,MMSI,Latitude,Longitude";
 	assert_int_equal(st__csv_detect(zDma, strlen(zDma)), ST_FMT_DMA_CSV);
+	assert_int_equal(st__csv_detect(zDma + 2, strlen(zDma + 2)), ST_FMT_DMA_CSV);
 	assert_int_equal(st__csv_detect("a,b,c,d,e", strlen("a,b,c,d,e")), ST_FMT_UNKNOWN);
 	const char *zNmea = "!AIVDM,1,1,,A,1,0*00";
 	assert_int_equal(st__csv_detect(zNmea, strlen(zNmea)), ST_FMT_UNKNOWN);
