@@ -36,6 +36,7 @@ struct st__lines {
 	ZSTD_DStream *pZstd;
 	size_t zstdHint;            /* 0 when the last zstd frame is flushed */
 	char *aBuf;                 /* decompressed data */
+	bool bBorrowed;             /* aBuf is the caller's memory block */
 	size_t nAlloc, iStart, nEnd;
 	size_t nMaxLine;
 	bool eof;                   /* no more decompressed data will come */
@@ -332,8 +333,25 @@ st_status st__lines_open_mem(st__lines **pp, const void *pData, size_t n,
 	st_status rc = make(pp, zName ? zName : "<memory>", nBuf, nMaxLine, zErr, nErr);
 	if (rc)
 		return rc;
-	(*pp)->pMem = pData;
-	(*pp)->nMem = n;
+	st__lines *p = *pp;
+	const unsigned char *a = pData;
+	bool bGzip = n >= 2 && a[0] == 0x1f && a[1] == 0x8b;
+	bool bZstd = n >= 4 && a[0] == 0x28 && a[1] == 0xb5 && a[2] == 0x2f && a[3] == 0xfd;
+	if (nBuf == 0 && !bGzip && !bZstd) {
+		/* Plain text already in memory: lines point straight into it.
+		 * Nothing writes to the buffer once eof is set, so borrowing
+		 * the caller's const bytes is safe. */
+		free(p->aBuf);
+		p->aBuf = (char *)(uintptr_t)pData;
+		p->bBorrowed = true;
+		p->nAlloc = n;
+		p->nEnd = n;
+		p->nByte = n;
+		p->eof = true;
+		return ST_OK;
+	}
+	p->pMem = pData;
+	p->nMem = n;
 	return finish_open(pp, zErr, nErr);
 }
 
@@ -385,7 +403,7 @@ st_status st__lines_next(st__lines *p, const char **pzLine, size_t *pnLine)
 
 st_status st__lines_peek(st__lines *p, size_t nWant, const char **pz, size_t *pn)
 {
-	if (nWant > p->nAlloc - p->nMaxLine - 1)
+	if (!p->bBorrowed && nWant > p->nAlloc - p->nMaxLine - 1)
 		nWant = p->nAlloc - p->nMaxLine - 1;
 	/* An error here is kept for st__lines_next, after the good data. A
 	 * live feed is not waited on once a whole line is in hand. */
@@ -425,6 +443,7 @@ void st__lines_close(st__lines *p)
 	if (p->pZstd)
 		ZSTD_freeDStream(p->pZstd);
 	free(p->aRaw);
-	free(p->aBuf);
+	if (!p->bBorrowed)
+		free(p->aBuf);
 	free(p);
 }

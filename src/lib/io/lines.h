@@ -24,7 +24,8 @@ st_status st__lines_open(st__lines **ppLines, const char *zPath, size_t nBuf,
                          size_t nMaxLine, char *zErr, size_t nErr);
 
 /* The same over n bytes at p, which must outlive the source; zName is used
- * in messages. Compression is detected as for files. */
+ * in messages. Compression is detected as for files. Plain text with the
+ * default buffer (nBuf 0) is not copied: lines point into p. */
 st_status st__lines_open_mem(st__lines **ppLines, const void *p, size_t n,
                              const char *zName, size_t nBuf, size_t nMaxLine,
                              char *zErr, size_t nErr);
