@@ -35,7 +35,6 @@ typedef struct decode_run {
 	decode_opts o;
 	outbuf out;
 	st_reader *pReader;    /* the one being read, for reject details */
-	uint64_t nRejectShown;
 	char lastCls;          /* class of the last CSV position, for its static */
 	uint32_t lastMmsi;
 } decode_run;
@@ -371,7 +370,6 @@ static void on_reject(void *ctx, const char *zFile, uint64_t line, st_reject why
 	else
 		fprintf(stderr, "%s:%llu: %s: (fragment no longer held)\n", zFile,
 		        (unsigned long long)line, st_reject_name(why));
-	pRun->nRejectShown++;
 }
 
 static uint64_t sum_rejected(const st_nmea_stats *s)
