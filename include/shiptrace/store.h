@@ -75,6 +75,8 @@ st_status st_store_open(st_store **ppStore, const char *zTarget, int flags,
                         char *zErr, size_t nErr);
 void st_store_close(st_store *s);
 const char *st_store_backend(const st_store *s); /* "gpkg" or "postgis" */
+/* The case for messages: the path, or the URL with its password masked. */
+const char *st_store_target(const st_store *s);
 
 /* Non-zero when this st_store_open created the case. */
 int st_store_was_created(const st_store *s);
