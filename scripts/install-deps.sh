@@ -8,7 +8,7 @@ PKGS="
 build-essential cmake pkg-config clang libclang-rt-14-dev
 libsqlite3-dev libpq-dev libcjson-dev zlib1g-dev libzstd-dev
 libcmocka-dev libssl-dev
-gzip zstd sqlite3
+gzip zstd sqlite3 tzdata
 gdal-bin
 postgresql-15 postgresql-15-postgis-3 postgresql-client-15
 gpsd-clients python3 python3-ais python3-geopandas python3-rtree

@@ -75,6 +75,8 @@ st_status st_store_open(st_store **ppStore, const char *zTarget, int flags,
                         char *zErr, size_t nErr);
 void st_store_close(st_store *s);
 const char *st_store_backend(const st_store *s); /* "gpkg" or "postgis" */
+/* The case for messages: the path, or the URL with its password masked. */
+const char *st_store_target(const st_store *s);
 
 /* Non-zero when this st_store_open created the case. */
 int st_store_was_created(const st_store *s);
@@ -189,6 +191,20 @@ typedef struct st_ingest_stats {
 	uint64_t vessels;         /* distinct MMSIs in this file */
 } st_ingest_stats;
 const st_ingest_stats *st_store_ingest_stats(const st_store *s);
+
+/* ---- Sources of other kinds (records, lists, places...) -------------- */
+
+/* Inside the caller's transaction (st_store_begin), adds src's `sources`
+ * row for an input that is not AIS; *pId gets its id for the rows that
+ * cite it. st_store_set_source_counts writes the final counts. */
+st_status st_store_add_source(st_store *s, const st_source_info *src,
+                              int64_t *pId);
+st_status st_store_set_source_counts(st_store *s, int64_t id,
+                                     const st_source_info *src);
+
+/* Creates the table unless it exists (tables that accumulate over
+ * ingests, unlike a stage's outputs which st_store_create_table replaces). */
+st_status st_store_ensure_table(st_store *s, const st_table_def *def);
 
 /* ---- Runs ---------------------------------------------------------------- */
 

@@ -27,7 +27,7 @@ typedef struct outbuf {
 } outbuf;
 
 typedef struct decode_opts {
-	bool csv, scaled, stats, strict, quiet;
+	bool csv, none, scaled, stats, strict, quiet;
 	st_reader_opts ropts;
 } decode_opts;
 
@@ -426,7 +426,7 @@ static void print_stats(const char *zTitle, const char *zFormat, const st_reader
 static void usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: shiptrace decode [--format jsonl|csv] [--scaled] [--stats] [--strict]\n"
+	        "usage: shiptrace decode [--format jsonl|csv|none] [--scaled] [--stats] [--strict]\n"
 	        "                        [--map MAPPING] [--input-format nmea|noaa|dma|csv]\n"
 	        "                        [--quiet-rejects] [FILE ... | -]\n"
 	        "\n"
@@ -434,7 +434,8 @@ static void usage(FILE *f)
 	        "DMA CSV exports; other CSV through --map), plain, gzip or zstd, to JSON\n"
 	        "lines in gpsd's AIS conventions or to CSV (one row per position report).\n"
 	        "\n"
-	        "  --format jsonl|csv   output format (default jsonl)\n"
+	        "  --format jsonl|csv|none  output format (default jsonl); none decodes\n"
+	        "                       to records and writes nothing (for benchmarks)\n"
 	        "  --scaled             JSON in human units (default: raw units, as gpsdecode -u)\n"
 	        "  --stats              full statistics on stderr, per file and in total\n"
 	        "  --strict             exit 1 if any line was rejected\n"
@@ -484,6 +485,8 @@ static int decode_file(decode_run *pRun, const char *zPath, st_reader_stats *pTo
 	st_record rec;
 	int ret = 0;
 	while ((rc = st_reader_next(r, &rec, zErr, sizeof zErr)) == ST_OK) {
+		if (pRun->o.none)
+			continue;
 		char *p = out_room(b);
 		if (pRun->o.csv) {
 			if (rec.kind != ST_REC_POSITION)
@@ -549,12 +552,10 @@ int st_cmd_decode(int argc, char **argv)
 		} else if (!strcmp(z, "--quiet-rejects")) {
 			run.o.quiet = true;
 		} else if ((v = opt_value(argc, argv, &i, "--format")) != NULL) {
-			if (!strcmp(v, "csv"))
-				run.o.csv = true;
-			else if (!strcmp(v, "jsonl") || !strcmp(v, "json"))
-				run.o.csv = false;
-			else {
-				fprintf(stderr, "shiptrace decode: --format must be jsonl or csv, not '%s'\n", v);
+			run.o.csv = !strcmp(v, "csv");
+			run.o.none = !strcmp(v, "none");
+			if (!run.o.csv && !run.o.none && strcmp(v, "jsonl") && strcmp(v, "json")) {
+				fprintf(stderr, "shiptrace decode: --format must be jsonl, csv or none, not '%s'\n", v);
 				free(azFile);
 				return 2;
 			}

@@ -82,7 +82,7 @@ int st_cmd_info(int argc, char **argv)
 	memset(&b, 0, sizeof b);
 	st_store_query(s, "SELECT value FROM meta WHERE key = 'schema_version'",
 	               keep_row, &b, zErr, sizeof zErr);
-	printf("case        %s (%s, schema %s)\n", argv[1],
+	printf("case        %s (%s, schema %s)\n", st_store_target(s),
 	       !strcmp(st_store_backend(s), "gpkg") ? "GeoPackage" : "PostGIS",
 	       b.az[0]);
 	printf("sources     %lld\n", (long long)nSource);

@@ -208,7 +208,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: shiptrace ingest CASE FILE ... [--kind KIND] [--map MAPPING]\n"
-	        "                        [--input-format F] [--quiet-rejects]\n"
+	        "                        [--input-format F] [--list-name N] [--quiet-rejects]\n"
 	        "\n"
 	        "CASE is a GeoPackage path (created if absent) or a postgresql:// URL.\n"
 	        "Each FILE goes in as one transaction; a file whose SHA-256 is already\n"
@@ -221,6 +221,7 @@ static void usage(FILE *f)
 	fprintf(f,
 	        "  --map MAPPING        CSV column mapping, e.g. \"mmsi=ShipId,time=ts,lat=y,lon=x\"\n"
 	        "  --input-format F     skip detection: nmea, noaa, dma or csv (needs --map)\n"
+	        "  --list-name N        --kind list: the list's name (default from the format)\n"
 	        "  --quiet-rejects      do not print rejected lines (they are still counted)\n"
 	        "\n"
 	        "Exit status: 0 ok, 1 a file could not be ingested (the others were),\n"
@@ -265,6 +266,8 @@ int st_cmd_ingest(int argc, char **argv)
 			o.zMap = v;
 		} else if ((v = opt_value(argc, argv, &i, "--input-format")) != NULL) {
 			o.zInputFormat = v;
+		} else if ((v = opt_value(argc, argv, &i, "--list-name")) != NULL) {
+			o.zListName = v;
 		} else {
 			fprintf(stderr, "shiptrace ingest: unknown option or missing "
 			        "value '%s'\n", z);

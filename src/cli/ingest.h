@@ -12,6 +12,7 @@ typedef struct st_ingest_opts {
 	const char *zMap;         /* --map, or NULL */
 	const char *zInputFormat; /* --input-format, or NULL */
 	int quietRejects;         /* --quiet-rejects */
+	const char *zListName;    /* --list-name, or NULL */
 } st_ingest_opts;
 
 /* Checks before the case is touched that zPath can be ingested (readable,

@@ -16,7 +16,7 @@ typedef void (*ais_payload_fn)(const char *zPayload, size_t nChar,
 
 /* Splits the sentence at *zSentence ('!' onwards) into fields; returns the
  * number of fields (at most nMax). Fields point into zBuf. */
-static int ais_test_fields(char *zBuf, char **azField, int nMax)
+static inline int ais_test_fields(char *zBuf, char **azField, int nMax)
 {
 	int n = 0;
 	char *p = zBuf;
@@ -33,7 +33,7 @@ static int ais_test_fields(char *zBuf, char **azField, int nMax)
 
 /* Calls xPayload for every complete message in the file; returns the
  * number of messages. */
-static int ais_test_each_payload(const char *zPath, ais_payload_fn xPayload,
+static inline int ais_test_each_payload(const char *zPath, ais_payload_fn xPayload,
                                  void *pArg)
 {
 	char zLine[1024], zJoined[4096];
@@ -77,7 +77,7 @@ static int ais_test_each_payload(const char *zPath, ais_payload_fn xPayload,
 }
 
 /* Reads the whole file's lines into an array (for expected JSON lines). */
-static char **ais_test_read_lines(const char *zPath, int *pnLine)
+static inline char **ais_test_read_lines(const char *zPath, int *pnLine)
 {
 	char zLine[8192];
 	char **az = NULL;
@@ -98,12 +98,80 @@ static char **ais_test_read_lines(const char *zPath, int *pnLine)
 	return az;
 }
 
-static void ais_test_free_lines(char **az, int n)
+static inline void ais_test_free_lines(char **az, int n)
 {
 	int i;
 	for (i = 0; i < n; i++)
 		free(az[i]);
 	free(az);
+}
+
+/* A message built field by field (MSB first), then armoured with the
+ * mapping written out independently of the decoder's table. */
+typedef struct ais_test_bits {
+	uint8_t aBit[1200];
+	size_t nBit;
+} ais_test_bits;
+
+static inline void tb_u(ais_test_bits *b, unsigned nWidth, uint64_t v)
+{
+	unsigned i;
+	for (i = 0; i < nWidth; i++)
+		b->aBit[b->nBit++] = (uint8_t)((v >> (nWidth - 1 - i)) & 1);
+}
+
+static inline void tb_s(ais_test_bits *b, unsigned nWidth, int64_t v)
+{
+	tb_u(b, nWidth, (uint64_t)v & ((1ULL << nWidth) - 1));
+}
+
+/* nChar characters of 6-bit ASCII, padded with '@'. */
+static inline void tb_text(ais_test_bits *b, unsigned nChar, const char *z)
+{
+	static const char azSix[] =
+		"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
+	unsigned i;
+	size_t n = strlen(z);
+	for (i = 0; i < nChar; i++) {
+		char c = i < n ? z[i] : '@';
+		const char *p = strchr(azSix, c);
+		tb_u(b, 6, p ? (uint64_t)(p - azSix) : 0);
+	}
+}
+
+static inline void tb_head(ais_test_bits *b, unsigned type, unsigned repeat,
+                    uint32_t mmsi)
+{
+	b->nBit = 0;
+	tb_u(b, 6, type);
+	tb_u(b, 2, repeat);
+	tb_u(b, 30, mmsi);
+}
+
+/* Armours the first nBit bits; returns the character count. */
+static inline size_t tb_armour(const ais_test_bits *b, size_t nBit, char *zOut,
+                        unsigned *pFill)
+{
+	size_t i, nChar = (nBit + 5) / 6;
+	for (i = 0; i < nChar; i++) {
+		unsigned v = 0, k;
+		for (k = 0; k < 6; k++) {
+			size_t iBit = i * 6 + k;
+			v = v << 1 | (iBit < nBit ? b->aBit[iBit] : 0);
+		}
+		zOut[i] = (char)(v < 40 ? '0' + v : '`' + (v - 40));
+	}
+	zOut[nChar] = 0;
+	*pFill = (unsigned)(nChar * 6 - nBit);
+	return nChar;
+}
+
+static inline st_status tb_decode(const ais_test_bits *b, size_t nBit, st_ais_msg *m)
+{
+	char z[256];
+	unsigned fill;
+	size_t n = tb_armour(b, nBit, z, &fill);
+	return st_ais_decode(z, n, fill, m);
 }
 
 #endif

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 #include "ais_test_util.h"
+#include "shiptrace/time.h"
 
 typedef struct json_case {
 	char **azExpect;
@@ -184,6 +185,34 @@ static void test_rxtime_and_source(void **state)
 
 	assert_true(st_ais_json(&m, NULL, zOut, sizeof zOut) > 0);
 	assert_null(strstr(zOut, "rxtime"));
+
+	/* The hand-written time formatting agrees with st_time_format
+	 * across eras, leap days and millisecond edges. */
+	{
+		static const st_time_ms aT[] = {
+			0, 1, 999, 1000, -1, -86400000LL, 951782400000LL,
+			4102444799999LL, 253402300799000LL, 253402300800000LL,
+			-62135596800000LL, -62135596800001LL,
+		};
+		size_t i;
+		uint64_t u = 1;
+		for (i = 0; i < sizeof aT / sizeof aT[0] + 200; i++) {
+			char zWant[64], zMember[80];
+			if (i < sizeof aT / sizeof aT[0])
+				o.rxtime = aT[i];
+			else
+			{
+				u = u * 6364136223846793005ULL + 1442695040888963407ULL;
+				o.rxtime = (st_time_ms)((u >> 11) % 6102444800000ULL) -
+				           2000000000000LL;
+			}
+			o.source = NULL;
+			assert_true(st_ais_json(&m, &o, zOut, sizeof zOut) > 0);
+			snprintf(zMember, sizeof zMember, "\"rxtime\":\"%s\"}",
+			         st_time_format(o.rxtime, zWant, sizeof zWant));
+			assert_non_null(strstr(zOut, zMember));
+		}
+	}
 }
 
 /* Every byte value in the caller's strings must come out as valid JSON

@@ -34,10 +34,28 @@ static const char azSixbit[65] =
 
 static inline uint64_t load_be64(const uint8_t *p)
 {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return __builtin_bswap64(v);
+#else
 	return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 |
 	       (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 |
 	       (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
 	       (uint64_t)p[6] << 8 | (uint64_t)p[7];
+#endif
+}
+
+static inline void store_be64(uint8_t *p, uint64_t v)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+	memcpy(p, &v, 8);
+#else
+	int i;
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+#endif
 }
 
 /* Unsigned field of 1..32 bits at bit offset iStart (MSB first). */
@@ -124,29 +142,31 @@ st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
 	if (nBit < 38 || nBit > ST_AIS_MAX_BITS)
 		return ST_EMALFORMED;
 
-	/* Four characters make three bytes. */
-	for (i = 0, j = 0; i + 4 <= nChar; i += 4, j += 3) {
-		unsigned c0 = aDearmour[z[i]], c1 = aDearmour[z[i + 1]];
-		unsigned c2 = aDearmour[z[i + 2]], c3 = aDearmour[z[i + 3]];
-		uint32_t v;
-		bad |= c0 | c1 | c2 | c3;
-		v = c0 << 18 | c1 << 12 | c2 << 6 | c3;
-		a[j] = (uint8_t)(v >> 16);
-		a[j + 1] = (uint8_t)(v >> 8);
-		a[j + 2] = (uint8_t)v;
+	/* Eight characters make six bytes: gather 48 bits and store them
+	 * with one 8-byte write (the 2 extra bytes are overwritten by the
+	 * next group or cleared below). */
+	for (i = 0, j = 0; i + 8 <= nChar; i += 8, j += 6) {
+		const unsigned char *q = z + i;
+		unsigned c0 = aDearmour[q[0]], c1 = aDearmour[q[1]];
+		unsigned c2 = aDearmour[q[2]], c3 = aDearmour[q[3]];
+		unsigned c4 = aDearmour[q[4]], c5 = aDearmour[q[5]];
+		unsigned c6 = aDearmour[q[6]], c7 = aDearmour[q[7]];
+		uint64_t v;
+		bad |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7;
+		v = (uint64_t)(c0 << 18 | c1 << 12 | c2 << 6 | c3) << 24 |
+		    (c4 << 18 | c5 << 12 | c6 << 6 | c7);
+		store_be64(a + j, v << 16);
 	}
 	if (i < nChar) {
-		uint32_t v = 0;
+		uint64_t v = 0;
 		unsigned k, nRest = (unsigned)(nChar - i);
-		for (k = 0; k < 4; k++) {
+		for (k = 0; k < 8; k++) {
 			unsigned c = k < nRest ? aDearmour[z[i + k]] : 0;
 			bad |= c;
 			v = v << 6 | c;
 		}
-		a[j] = (uint8_t)(v >> 16);
-		a[j + 1] = (uint8_t)(v >> 8);
-		a[j + 2] = (uint8_t)v;
-		j += 3;
+		store_be64(a + j, v << 16);
+		j += 6;
 	}
 	if (bad & 0x80)
 		return ST_EMALFORMED;

@@ -15,7 +15,7 @@
 /* Worst case for everything but device and source: the longest text (192
  * characters, each escaped to 2 bytes) or hex payload (149 bytes, 2 digits
  * each) plus the longest member list (type 5 scaled, ~700 bytes). */
-#define BODY_MAX 2048
+#define BODY_MAX (ST_AIS_JSON_MAX - 100)
 
 static const char *const azNavStatus[16] = {
 	"Under way using engine",
@@ -199,24 +199,35 @@ static const char aDigit2[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
+static int digit_count(uint64_t v)
+{
+	int n = 1;
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+/* Decimal digits written in place, two at a time from the right. */
 static char *put_u(char *p, uint64_t v)
 {
-	char aTmp[24];
-	char *q = aTmp + sizeof aTmp;
+	int n = digit_count(v);
+	char *q = p + n;
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);
 		v /= 100;
 		q -= 2;
-		memcpy(q, aDigit2 + 2 * r, 2);
+		q[0] = aDigit2[2 * r];
+		q[1] = aDigit2[2 * r + 1];
 	}
 	if (v >= 10) {
-		q -= 2;
-		memcpy(q, aDigit2 + 2 * v, 2);
+		q[-2] = aDigit2[2 * v];
+		q[-1] = aDigit2[2 * v + 1];
 	} else {
-		*--q = (char)('0' + v);
+		q[-1] = (char)('0' + v);
 	}
-	memcpy(p, q, (size_t)(aTmp + sizeof aTmp - q));
-	return p + (aTmp + sizeof aTmp - q);
+	return p + n;
 }
 
 static char *put_i(char *p, int64_t v)
@@ -231,13 +242,41 @@ static char *put_i(char *p, int64_t v)
 /* At least nWidth digits, zero-padded, like "%0*u". */
 static char *put_upad(char *p, unsigned v, int nWidth)
 {
-	char aTmp[16];
-	char *q = put_u(aTmp, v);
-	int n = (int)(q - aTmp);
+	int n = digit_count(v);
 	while (n < nWidth--)
 		*p++ = '0';
-	memcpy(p, aTmp, (size_t)n);
-	return p + n;
+	return put_u(p, v);
+}
+
+/* ISO 8601 UTC like st_time_format ("...SSZ", or ".mmmZ" when the
+ * milliseconds are not zero), without going through printf. */
+static char *put_time(char *p, st_time_ms t)
+{
+	int y, mo, d, h, mi, sec, ms;
+	st_time_to_civil(t, &y, &mo, &d, &h, &mi, &sec, &ms);
+	if (y < 0 || y > 9999) {
+		char z[40];
+		size_t n = strlen(st_time_format(t, z, sizeof z));
+		memcpy(p, z, n);
+		return p + n;
+	}
+	p = put_upad(p, (unsigned)y, 4);
+	*p++ = '-';
+	p = put_upad(p, (unsigned)mo, 2);
+	*p++ = '-';
+	p = put_upad(p, (unsigned)d, 2);
+	*p++ = 'T';
+	p = put_upad(p, (unsigned)h, 2);
+	*p++ = ':';
+	p = put_upad(p, (unsigned)mi, 2);
+	*p++ = ':';
+	p = put_upad(p, (unsigned)sec, 2);
+	if (ms) {
+		*p++ = '.';
+		p = put_upad(p, (unsigned)ms, 3);
+	}
+	*p++ = 'Z';
+	return p;
 }
 
 /* v / 10 with one decimal, exactly what "%.1f" prints for v / 10.0 (the
@@ -826,9 +865,9 @@ static char *put_all(char *p, const st_ais_msg *m, const st_ais_json_opts *o)
 	FB("scaled", bScaled);
 	p = put_body(p, m, bScaled);
 	if (o && o->rxtime != ST_TIME_NONE) {
-		char zTime[40];
-		st_time_format(o->rxtime, zTime, sizeof zTime);
-		FS("rxtime", zTime);
+		LIT(",\"rxtime\":\"");
+		p = put_time(p, o->rxtime);
+		*p++ = '"';
 	}
 	if (o && o->source && o->source[0])
 		FS("source", o->source);

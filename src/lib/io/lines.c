@@ -36,6 +36,7 @@ struct st__lines {
 	size_t nMaxLine;
 	bool eof;                   /* no more decompressed data will come */
 	bool skipping;              /* discarding the rest of an overlong line */
+	st_status errRc;            /* sticky: reported once the buffer is used up */
 	uint64_t nLine;
 	uint64_t nByte;
 	char zName[256];
@@ -45,6 +46,8 @@ struct st__lines {
 static st_status fail(st__lines *p, const char *zWhat)
 {
 	snprintf(p->zErr, sizeof p->zErr, "%s: %s", p->zName, zWhat);
+	p->errRc = ST_EIO;
+	p->eof = true; /* nothing more will come */
 	return ST_EIO;
 }
 
@@ -360,10 +363,10 @@ st_status st__lines_next(st__lines *p, const char **pzLine, size_t *pnLine)
 			return ST_ETOOLONG;
 		}
 		if (p->eof)
-			return ST_ENOTFOUND;
-		st_status rc = refill(p);
-		if (rc)
-			return rc;
+			return p->errRc ? p->errRc : ST_ENOTFOUND;
+		/* A failed refill sets eof: the lines already decompressed are
+		 * still handed out, and the error comes after them. */
+		refill(p);
 	}
 }
 
@@ -371,11 +374,9 @@ st_status st__lines_peek(st__lines *p, size_t nWant, const char **pz, size_t *pn
 {
 	if (nWant > p->nAlloc - p->nMaxLine - 1)
 		nWant = p->nAlloc - p->nMaxLine - 1;
-	while (p->nEnd - p->iStart < nWant && !p->eof) {
-		st_status rc = refill(p);
-		if (rc)
-			return rc;
-	}
+	/* An error here is kept for st__lines_next, after the good data. */
+	while (p->nEnd - p->iStart < nWant && !p->eof)
+		refill(p);
 	*pz = p->aBuf + p->iStart;
 	*pn = p->nEnd - p->iStart;
 	return ST_OK;

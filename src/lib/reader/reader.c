@@ -286,12 +286,12 @@ static st_status next_nmea(st_reader *r, st_record *out, char *zErr, size_t nErr
 			st_nmea_feed(r->pNmea, z, n, &r->msg, &r->meta, NULL);
 			continue;
 		}
-		if (rc == ST_ENOTFOUND) {
-			st_nmea_finish(r->pNmea);
-			r->done = true;
-			return ST_ENOTFOUND;
-		}
-		snprintf(zErr, nErr, "%s", st__lines_errmsg(r->pLines));
+		/* End of input or a read error: either way, fragments still
+		 * held will never complete and are counted now. */
+		st_nmea_finish(r->pNmea);
+		r->done = true;
+		if (rc != ST_ENOTFOUND)
+			snprintf(zErr, nErr, "%s", st__lines_errmsg(r->pLines));
 		return rc;
 	}
 }
@@ -332,13 +332,11 @@ static st_status next_csv(st_reader *r, st_record *out, char *zErr, size_t nErr)
 			report(r, ST_REJ_TOOLONG, NULL, line, z, n);
 			continue;
 		}
-		if (rc == ST_ENOTFOUND) {
-			if (st__csv_finish(r->pCsv, o) != ST_ENOTFOUND)
-				report(r, o->why, o->zDetail, o->line, o->zLine, o->nLine);
-			r->done = true;
-			return ST_ENOTFOUND;
-		}
-		snprintf(zErr, nErr, "%s", st__lines_errmsg(r->pLines));
+		if (st__csv_finish(r->pCsv, o) != ST_ENOTFOUND)
+			report(r, o->why, o->zDetail, o->line, o->zLine, o->nLine);
+		r->done = true;
+		if (rc != ST_ENOTFOUND)
+			snprintf(zErr, nErr, "%s", st__lines_errmsg(r->pLines));
 		return rc;
 	}
 }

@@ -149,6 +149,13 @@ static st_time_ms now_ms(void)
 	return (st_time_ms)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 st_status st__store_create_schema(st_store *s)
 {
 	static const st_table_def *const apDef[] = {
@@ -207,7 +214,10 @@ static void free_vagg(st_store *s)
 {
 	for (size_t i = 0; i < s->nVSlot; i++)
 		for (int k = 0; k < 4; k++)
-			free(s->aV[i].aLast[k]);
+			if (s->aV[i].pId)
+				free(s->aV[i].pId->aLast[k]);
+	for (size_t i = 0; i < s->nVSlot; i++)
+		free(s->aV[i].pId);
 	free(s->aV);
 	s->aV = NULL;
 	s->nVSlot = s->nV = 0;
@@ -246,6 +256,11 @@ void st_store_close_discard(st_store *s)
 const char *st_store_backend(const st_store *s)
 {
 	return s->pMethods->zName;
+}
+
+const char *st_store_target(const st_store *s)
+{
+	return s->pMethods->xTarget(s);
 }
 
 int st_store_was_created(const st_store *s)
@@ -373,12 +388,14 @@ static uint32_t hash_mmsi(uint32_t m)
 	return m;
 }
 
+const st__vident st__vident_none = {ST_TIME_NONE, 0, "", "", -1, -1, -1,
+                                    {NULL, NULL, NULL, NULL}};
+
 static void vagg_init(st__vagg *v, uint32_t mmsi)
 {
 	memset(v, 0, sizeof *v);
 	v->mmsi = mmsi;
-	v->first = v->last = v->tReport = ST_TIME_NONE;
-	v->ship_type = v->length = v->width = -1;
+	v->first = v->last = ST_TIME_NONE;
 }
 
 /* Finds or adds the vessel's slot; NULL when out of memory. */
@@ -482,6 +499,7 @@ st_status st_store_ingest_begin(st_store *s, const st_source_info *src,
 		return rc;
 	}
 	s->inIngest = 1;
+	s->tBegin = mono();
 	if (pSourceId)
 		*pSourceId = s->sourceId;
 	return ST_OK;
@@ -525,7 +543,7 @@ static int same_report(const st_static_report *a, const st_static_report *b)
 	       !strncmp(a->destination, b->destination, sizeof a->destination);
 }
 
-static void take_identity(st__vagg *v, const st_static_report *r)
+static void take_identity(st__vident *v, const st_static_report *r)
 {
 	/* Reports of one file are not always in time order (several
 	 * receivers); the latest report wins field by field. */
@@ -553,16 +571,22 @@ st_status st_store_ingest_static(st_store *s, const st_static_report *r)
 	st__vagg *v = vagg_get(s, r->mmsi);
 	if (!v)
 		return st__store_err(s, ST_ENOMEM, "out of memory");
+	if (!v->pId) {
+		if (!(v->pId = malloc(sizeof *v->pId)))
+			return st__store_err(s, ST_ENOMEM, "out of memory");
+		*v->pId = st__vident_none;
+	}
+	st__vident *id = v->pId;
 	v->nRep++;
 	s->stats.reports++;
 	seen(v, r->t);
-	take_identity(v, r);
+	take_identity(id, r);
 	int k = report_slot(r);
-	if (v->aLast[k] && same_report(v->aLast[k], r))
+	if (id->aLast[k] && same_report(id->aLast[k], r))
 		return ST_OK;
-	if (!v->aLast[k] && !(v->aLast[k] = malloc(sizeof *r)))
+	if (!id->aLast[k] && !(id->aLast[k] = malloc(sizeof *r)))
 		return st__store_err(s, ST_ENOMEM, "out of memory");
-	*v->aLast[k] = *r;
+	*id->aLast[k] = *r;
 	st_status rc = s->pMethods->xStatic(s, r);
 	if (rc == ST_OK)
 		s->stats.reports_stored++;
@@ -588,7 +612,9 @@ st_status st_store_ingest_end(st_store *s, const st_source_info *src)
 {
 	if (!s->inIngest)
 		return st__store_err(s, ST_EINVAL, "no ingest is open");
+	double t0 = mono();
 	st_status rc = s->pMethods->xBulkEnd(s);
+	double t1 = mono();
 	if (rc == ST_OK && s->nV) {
 		st__vagg **ap = malloc(s->nV * sizeof *ap);
 		if (!ap) {
@@ -626,8 +652,13 @@ st_status st_store_ingest_end(st_store *s, const st_source_info *src)
 		rc = st_store_query(s, zSql, NULL, NULL, zErr, sizeof zErr);
 	}
 	s->inIngest = 0;
+	double t2 = mono();
 	if (rc == ST_OK)
 		rc = st_store_commit(s);
+	if (getenv("ST_STORE_TIMING"))
+		fprintf(stderr, "store: rows %.2fs, index %.2fs, vessels %.2fs, "
+		        "commit %.2fs\n", t0 - s->tBegin, t1 - t0, t2 - t1,
+		        mono() - t2);
 	else {
 		char zKeep[sizeof s->zErr];
 		memcpy(zKeep, s->zErr, sizeof zKeep);
@@ -699,4 +730,66 @@ char *st_store_sources_json(st_store *s)
 		z = cJSON_PrintUnformatted(pArr);
 	cJSON_Delete(pArr);
 	return z;
+}
+
+/* ---- sources of other kinds ------------------------------------------- */
+
+st_status st_store_add_source(st_store *s, const st_source_info *src,
+                              int64_t *pId)
+{
+	if (!s->inTxn || s->inIngest)
+		return st__store_err(s, ST_EINVAL, "st_store_add_source needs an "
+		                     "open transaction and no AIS ingest");
+	st_value v[16];
+	source_values(src, v, now_ms());
+	return st_store_insert(s, &st__tab_sources, v, NULL, pId);
+}
+
+st_status st_store_set_source_counts(st_store *s, int64_t id,
+                                     const st_source_info *src)
+{
+	char zSql[1024];
+	uint64_t nRej = 0;
+	for (int i = 0; i < ST_REJ_COUNT; i++)
+		nRej += src->rejected[i];
+	int n = snprintf(zSql, sizeof zSql,
+	    "UPDATE sources SET lines_read = %llu, messages = %llu, rejected = %llu",
+	    (unsigned long long)src->lines_read,
+	    (unsigned long long)src->messages, (unsigned long long)nRej);
+	for (int i = 0; i < ST_REJ_COUNT; i++)
+		n += snprintf(zSql + n, sizeof zSql - (size_t)n, ", %s = %llu",
+		              st_store_reject_column((st_reject)i),
+		              (unsigned long long)src->rejected[i]);
+	snprintf(zSql + n, sizeof zSql - (size_t)n, " WHERE id = %lld", (long long)id);
+	char zErr[256] = "";
+	st_status rc = st_store_query(s, zSql, NULL, NULL, zErr, sizeof zErr);
+	if (rc != ST_OK)
+		return st__store_err(s, rc, "%s", zErr);
+	return ST_OK;
+}
+
+typedef struct exists_ctx {
+	const char *zTable;
+	int found;
+} exists_ctx;
+
+static int exists_cb(void *ctx, const char *zTable, int64_t nRow, int isSpatial)
+{
+	exists_ctx *e = ctx;
+	(void)nRow;
+	(void)isSpatial;
+	if (!strcmp(zTable, e->zTable)) {
+		e->found = 1;
+		return 1;
+	}
+	return 0;
+}
+
+st_status st_store_ensure_table(st_store *s, const st_table_def *def)
+{
+	exists_ctx e = {def->zName, 0};
+	st_status rc = st_store_tables(s, exists_cb, &e);
+	if (rc != ST_OK)
+		return rc;
+	return e.found ? ST_OK : st_store_create_table(s, def);
 }
