@@ -327,12 +327,15 @@ static void test_split(void **state)
 	assert_int_equal(st__csv_split("\"a\"b", 4, ',', a, 8, zs), -2);
 	assert_int_equal(st__csv_split("1,2,3", 5, ',', a, 2, zs), -3);
 
-	assert_int_equal(st__csv_detect("MMSI,BaseDateTime,LAT,LON,SOG", 29), ST_FMT_NOAA_CSV);
-	assert_int_equal(st__csv_detect("\xef\xbb\xbfMMSI,BaseDateTime,LAT,LON", 33), ST_FMT_NOAA_CSV);
+	const char *zNoaa = "MMSI,BaseDateTime,LAT,LON,SOG";
+	assert_int_equal(st__csv_detect(zNoaa, strlen(zNoaa)), ST_FMT_NOAA_CSV);
+	const char *zBom = "\xef\xbb\xbfMMSI,BaseDateTime,LAT,LON";
+	assert_int_equal(st__csv_detect(zBom, strlen(zBom)), ST_FMT_NOAA_CSV);
 	const char *zDma = "# Timestamp,Type of mobile,MMSI,Latitude,Longitude";
 	assert_int_equal(st__csv_detect(zDma, strlen(zDma)), ST_FMT_DMA_CSV);
-	assert_int_equal(st__csv_detect("a,b,c,d,e", 9), ST_FMT_UNKNOWN);
-	assert_int_equal(st__csv_detect("!AIVDM,1,1,,A,1,0*00", 20), ST_FMT_UNKNOWN);
+	assert_int_equal(st__csv_detect("a,b,c,d,e", strlen("a,b,c,d,e")), ST_FMT_UNKNOWN);
+	const char *zNmea = "!AIVDM,1,1,,A,1,0*00";
+	assert_int_equal(st__csv_detect(zNmea, strlen(zNmea)), ST_FMT_UNKNOWN);
 }
 
 int main(void)

@@ -130,6 +130,17 @@ const char *st_mmsi_kind_name(st_mmsi_kind k)
 	return "invalid";
 }
 
+#ifndef ST_DATADIR
+#define ST_DATADIR "data"
+#endif
+
+char *st_registry_data_file(const char *zFile, char *zOut, size_t nOut)
+{
+	const char *zDir = getenv("SHIPTRACE_DATA");
+	snprintf(zOut, nOut, "%s/%s", zDir && *zDir ? zDir : ST_DATADIR, zFile);
+	return zOut;
+}
+
 /* ---------------------------------------------------------- encodings */
 
 size_t st_latin1_to_utf8(const char *zIn, size_t nIn, char *zOut, size_t nOut)

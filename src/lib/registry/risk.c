@@ -3,7 +3,9 @@
  * what they show; a vessel's rank then follows one rule anybody can redo
  * by hand: strongest tier first (a listed identifier beats a tie to a
  * listed party or a call at a port of concern, which beat circumstantial
- * signs), then more distinct indicators, then more evidence, then MMSI. */
+ * signs), then more distinct indicators, then more evidence behind the
+ * strongest tier (so a big owner's fleet does not outrank a second port
+ * call), then MMSI. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +49,8 @@ const char *st_risk_rule(void)
 	       "2: linked to a listed entity, encounter with a listed vessel, call at a "
 	       "port of concern; 3: dark gap that could hide such a call, identity "
 	       "change, flag of concern, name-only match), then number of distinct "
-	       "indicators (more first), then number of evidence rows (more first), "
-	       "then MMSI";
+	       "indicators (more first), then number of evidence rows behind the "
+	       "strongest tier (more first), then MMSI";
 }
 
 typedef struct acc {
@@ -164,7 +166,7 @@ static int list_has(const char *zList, const char *zTok)
 
 static int port_of_concern(const char *zList, const st_risk_event *e)
 {
-	if (list_has(zList, e->zPort) || list_has(zList, e->zCountry))
+	if (e->concern || list_has(zList, e->zPort) || list_has(zList, e->zCountry))
 		return 1;
 	if (e->zLocode && *e->zLocode) {
 		/* "KPRJN" and "KP RJN" both name Rajin. */
@@ -268,8 +270,8 @@ static int cmp_summary(const void *pa, const void *pb)
 		return a->tier < b->tier ? -1 : 1;
 	if (a->nIndicator != b->nIndicator)
 		return a->nIndicator > b->nIndicator ? -1 : 1;
-	if (a->nEvidence != b->nEvidence)
-		return a->nEvidence > b->nEvidence ? -1 : 1;
+	if (a->nEvidenceTop != b->nEvidenceTop)
+		return a->nEvidenceTop > b->nEvidenceTop ? -1 : 1;
 	return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
 }
 
@@ -451,6 +453,8 @@ st_status st_risk_assess(const st_risk_input *in, st_risk_row **paRow, int *pnRo
 				if (mi < sizeof S->zIndicators)
 					mi += (size_t)snprintf(S->zIndicators + mi, sizeof S->zIndicators - mi,
 					                       "%s%s", mi ? "," : "", aInd[k].zName);
+				if (t == best)
+					S->nEvidenceTop += a->nId;
 				if (t == best && md < sizeof S->zDrivers)
 					md += (size_t)snprintf(S->zDrivers + md, sizeof S->zDrivers - md,
 					                       "%s%s x%d: %.120s", md ? "; " : "",

@@ -166,6 +166,7 @@ typedef struct sim {
 	char **azOtherConsignee; int nOtherConsignee;
 	st_rng rng;
 	char *zErr; size_t nErr;
+	int bad;                 /* a value out of range was met (message set) */
 } sim;
 
 /* plan.c */
@@ -174,6 +175,7 @@ int st__sim_plan(sim *p);
 void st__sim_free(sim *p);
 double st__sim_dist_km(double lat1, double lon1, double lat2, double lon2);
 int st__sim_err(sim *p, const char *zFmt, ...) __attribute__((format(printf, 2, 3)));
+void st__sim_leg_path(const sim *p, sim_vessel *v, int iLeg);
 /* ais_out.c */
 int st__sim_write_ais(sim *p, const char *zPath, st_sim_stats *pStats);
 /* files.c */
