@@ -934,25 +934,37 @@ static int plan_shuttle(sim *p)
 		return st__sim_err(p, "out of memory");
 	double spacing = nDel ? (double)(tLast - tFirst) / nDel : 0;
 	int nDarkSoFar = 0;
+	st_time_ms gapMs = (st_time_ms)(jnum(p, sh, "min_port_gap_h", 0, 0, 8760) * HOUR_MS);
+	st_time_ms aLastArr[8];
+	for (int k = 0; k < 8; k++)
+		aLastArr[k] = INT64_MIN / 2;
 	for (int d = 0; d < nDel; d++) {
 		/* the arrival in Russia is spread evenly with jitter; its port is
 		 * drawn by weight, avoiding the ports closed in a window */
 		st_time_ms tArr = tFirst + (st_time_ms)((d + 0.5 + st_rng_range(&p->rng, -0.35, 0.35)) * spacing);
-		int iTo = aTo[nTo - 1];
+		int kTo = nTo - 1;
 		double x = st_rng_uniform(&p->rng) * wSum;
 		for (int k = 0; k < nTo; k++)
 			if ((x -= aW[k]) < 0) {
-				iTo = aTo[k];
+				kTo = k;
 				break;
 			}
-		for (int tries = 0; in_window(aNo, nNo, iTo, tArr) && tries < nTo; tries++)
-			for (int k = 0; k < nTo; k++)
-				if (!in_window(aNo, nNo, aTo[k], tArr)) {
-					iTo = aTo[k];
-					break;
-				}
-		if (in_window(aNo, nNo, iTo, tArr))
-			continue; /* every destination closed: no delivery then */
+		/* the drawn port, or failing that the next one, that is open and
+		 * had no delivery in the last min_port_gap_h; if none, the drawn
+		 * port once its gap has passed */
+		int iTo = -1;
+		for (int j = 0; j < nTo && iTo < 0; j++) {
+			int k = (kTo + j) % nTo;
+			if (!in_window(aNo, nNo, aTo[k], tArr) && tArr - aLastArr[k] >= gapMs)
+				iTo = aTo[k], kTo = k;
+		}
+		if (iTo < 0) {
+			iTo = aTo[kTo];
+			if (tArr - aLastArr[kTo] < gapMs)
+				tArr = aLastArr[kTo] + gapMs;
+			if (in_window(aNo, nNo, iTo, tArr))
+				continue; /* every destination closed: no delivery then */
+		}
 		/* the vessel free longest that can make it */
 		int best = -1;
 		st_time_ms bestFree = INT64_MAX;
@@ -1009,6 +1021,9 @@ static int plan_shuttle(sim *p)
 		sd->tArr = tArr;
 		sd->tDep = INT64_MAX;
 		sd->iDelivery = p->nDel;
+		for (int k = 0; k < nTo; k++)
+			if (aTo[k] == iTo)
+				aLastArr[k] = tArr;
 		sim_delivery *dl = &p->aDel[p->nDel++];
 		dl->iVessel = aV[best];
 		dl->iStopOrigin = v->nStop - 2;
@@ -1099,6 +1114,7 @@ static int plan_records(sim *p)
 		jrange(p, ex, "lag_h", &lagLo, &lagHi, 0, 8760);
 		jrange(p, ex, "records_per_delivery", &rpdLo, &rpdHi, 1, 64);
 		double wagonT = jnum(p, ex, "wagon_t", 60, 1, 1000);
+		double lagShape = jnum(p, ex, "lag_shape", 1, 0.1, 10);
 		if (totalT <= unexT || (p->nDel == 0 && nUnex == 0))
 			return st__sim_err(p, "explosives: total_t must exceed unexplained_t, and there must be deliveries");
 		int iFirst = p->nRec;
@@ -1131,7 +1147,10 @@ static int plan_records(sim *p)
 				r->iOrigin = s->iPort;
 				r->iCargo = pick_cargo(p, p->aExplo, p->nExplo);
 				r->kg = (int64_t)llround(tDel * aw[k] / wSum * 1000);
-				st_time_ms t = s->tArr + (st_time_ms)(st_rng_range(&p->rng, lagLo, lagHi) * HOUR_MS);
+				/* lag_shape > 1 skews the lags towards lag_h's low
+				 * end: most cargo leaves soon after unloading */
+				double u = pow(st_rng_uniform(&p->rng), lagShape);
+				st_time_ms t = s->tArr + (st_time_ms)((lagLo + u * (lagHi - lagLo)) * HOUR_MS);
 				/* a port closed to these departures: the cargo leaves
 				 * before the window opens, never later */
 				for (int w = 0; w < nNo; w++)
