@@ -166,7 +166,7 @@ static int list_has(const char *zList, const char *zTok)
 
 static int port_of_concern(const char *zList, const st_risk_event *e)
 {
-	if (list_has(zList, e->zPort) || list_has(zList, e->zCountry))
+	if (e->concern || list_has(zList, e->zPort) || list_has(zList, e->zCountry))
 		return 1;
 	if (e->zLocode && *e->zLocode) {
 		/* "KPRJN" and "KP RJN" both name Rajin. */

@@ -179,6 +179,14 @@ static void span_text(const st_vessel_ident *v, char *z, size_t n)
 	snprintf(z, n, "%s..%s", a, b);
 }
 
+/* The identity's time range in words, formatted on first use. */
+static const char *span_of(const st_vessel_ident *v, char *z, size_t n)
+{
+	if (!z[0])
+		span_text(v, z, n);
+	return z;
+}
+
 static int has_hit(const hits *H, int from, int iEntry, st_match_kind k)
 {
 	for (int i = from; i < H->n; i++)
@@ -217,7 +225,9 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 		int first = H.n;
 		int imoOk = st_imo_valid(id->imo);
 		st.nIdent++;
-		span_text(id, zSpan, sizeof zSpan);
+		/* The time range in words is only needed for a hit: formatting
+		 * it for every vessel would cost more than the matching. */
+		zSpan[0] = '\0';
 		/* 1. IMO: the ship's own permanent number. */
 		if (imoOk) {
 			for (size_t s = st__imap_find(&x->byImo, id->imo, 0); s != (size_t)-1;
@@ -238,7 +248,8 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				h->tTo = id->tTo;
 				int n = snprintf(h->zWhy, sizeof h->zWhy,
 				                 "IMO %u reported by MMSI %09u %s is the IMO of %s %s '%s'",
-				                 id->imo, id->mmsi, zSpan, e->zList, e->zEntryId, e->zName);
+				                 id->imo, id->mmsi, span_of(id, zSpan, sizeof zSpan),
+				                 e->zList, e->zEntryId, e->zName);
 				if (e->mmsi && e->mmsi != id->mmsi && n > 0 && (size_t)n < sizeof h->zWhy)
 					n += snprintf(h->zWhy + n, sizeof h->zWhy - (size_t)n,
 					              "; the list gives MMSI %09u", e->mmsi);
@@ -271,12 +282,14 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				h->score = ST_SCORE_MMSI_CONFIRMED;
 				snprintf(h->zWhy, sizeof h->zWhy,
 				         "MMSI %09u %s, with IMO %u, is the MMSI %s %s '%s' gives",
-				         id->mmsi, zSpan, id->imo, e->zList, e->zEntryId, e->zName);
+				         id->mmsi, span_of(id, zSpan, sizeof zSpan), id->imo,
+				         e->zList, e->zEntryId, e->zName);
 			} else {
 				h->score = ST_SCORE_MMSI;
 				snprintf(h->zWhy, sizeof h->zWhy,
 				         "MMSI %09u %s (no IMO reported) is the MMSI %s %s '%s' gives",
-				         id->mmsi, zSpan, e->zList, e->zEntryId, e->zName);
+				         id->mmsi, span_of(id, zSpan, sizeof zSpan),
+				         e->zList, e->zEntryId, e->zName);
 			}
 		}
 		/* 3. Call sign: reassigned between ships over the years, so it
@@ -301,7 +314,8 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				h->tTo = id->tTo;
 				snprintf(h->zWhy, sizeof h->zWhy,
 				         "call sign %.32s of MMSI %09u %s is the call sign %s %s '%s' gives",
-				         zKey, id->mmsi, zSpan, e->zList, e->zEntryId, e->zName);
+				         zKey, id->mmsi, span_of(id, zSpan, sizeof zSpan),
+				         e->zList, e->zEntryId, e->zName);
 			}
 		}
 		/* 4. Name: weak. Never reported against an entry whose IMO the
@@ -332,7 +346,8 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				snprintf(h->zWhy, sizeof h->zWhy,
 				         "name '%.80s' of MMSI %09u %s equals '%s' of %s %s after normalisation;"
 				         " a name alone does not identify a ship%s",
-				         zKey, id->mmsi, zSpan, e->zName, e->zList, e->zEntryId,
+				         zKey, id->mmsi, span_of(id, zSpan, sizeof zSpan),
+				         e->zName, e->zList, e->zEntryId,
 				         imoOk ? "" : " (no IMO reported to confirm it)");
 			}
 		}
