@@ -39,8 +39,12 @@ typedef struct st_reader_opts {
 } st_reader_opts;
 
 typedef struct st_reader_stats {
-	st_nmea_stats nmea;      /* for CSV: lines, messages (= rows accepted),
-	                            rejected[] used the same way */
+	st_nmea_stats nmea;      /* for CSV the same buckets: messages are
+	                            accepted rows, sentences and msg_sentences
+	                            the lines they took, meta_lines the header;
+	                            either way, once reading has ended,
+	                            lines == msg_sentences + meta_lines +
+	                            blank_lines + sum(rejected) */
 	uint64_t records;        /* st_record values returned */
 	uint64_t bytes;          /* uncompressed bytes read */
 } st_reader_stats;

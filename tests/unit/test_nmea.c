@@ -112,6 +112,33 @@ static void test_swar_helpers(void **state)
 		bool ok = (c >= '0' && c <= 'W') || (c >= '`' && c <= 'w');
 		assert_int_equal(st__nmea_armour_char((unsigned char)c), ok);
 	}
+	/* Epochs of every length, with the eight-digit step and without. */
+	struct {
+		const char *z;
+		long long t;
+		size_t nUsed;
+	} aEpoch[] = {
+		{"1", 1000, 1},
+		{"1234567", 1234567000LL, 7},
+		{"12345678", 12345678000LL, 8},
+		{"1418172113", 1418172113000LL, 10},
+		{"1418172113.5 x", 1418172113500LL, 12},
+		{"1418172113.123456", 1418172113123LL, 17},
+		{"1418172113456", 1418172113456LL, 13},
+		{"99999999999", 99999999999000LL, 11},
+		{"100000000000", 100000000000LL, 12},
+		{"1234x678901", 1234000LL, 4},
+		{"1234567:9", 1234567000LL, 7},
+		{"12345678/", 12345678000LL, 8},
+	};
+	for (size_t i = 0; i < sizeof aEpoch / sizeof aEpoch[0]; i++) {
+		const char *z = aEpoch[i].z, *e = NULL;
+		assert_true(st__nmea_epoch(z, z + strlen(z), &e) == aEpoch[i].t);
+		assert_int_equal(e - z, aEpoch[i].nUsed);
+	}
+	const char *e;
+	assert_true(st__nmea_epoch("x1", "x1" + 2, &e) == ST_TIME_NONE);
+	assert_true(st__nmea_epoch("12345678901234567", "12345678901234567" + 17, &e) == ST_TIME_NONE);
 	assert_int_equal(st__nmea_hex2("3e"), 0x3e);
 	assert_int_equal(st__nmea_hex2("3E"), 0x3e);
 	assert_int_equal(st__nmea_hex2("3G"), -1);

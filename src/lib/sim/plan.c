@@ -1262,7 +1262,8 @@ static int plan_records(sim *p)
 			r->iConsignee = p->nOtherConsignee ? (int)st_rng_below(&p->rng, (uint64_t)p->nOtherConsignee) : -1;
 		}
 	}
-	qsort(p->aRec, (size_t)p->nRec, sizeof *p->aRec, cmp_record);
+	if (p->nRec > 1)
+		qsort(p->aRec, (size_t)p->nRec, sizeof *p->aRec, cmp_record);
 	/* waybill-like numbers in date order, from a seeded base */
 	unsigned base = 100000 + (unsigned)st_rng_below(&p->rng, 700000);
 	for (int i = 0; i < p->nRec; i++)
