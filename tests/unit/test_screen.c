@@ -140,6 +140,15 @@ static void test_mmsi_in_use(void **state)
 			assert_true(aHit[i].score == ST_SCORE_MMSI_CONFIRMED);
 	}
 	free(aHit);
+	/* ST. VITAMIN is listed with MMSI 375311000 and no IMO: a ship using
+	 * that MMSI with an IMO of its own still matches, and says so. */
+	st_vessel_ident b[] = {ident(375311000, 9000015, "", "2023-01-01", "2023-02-01")};
+	assert_int_equal(st_screen(gIdx, b, 1, &aHit, &nHit, &s), ST_OK);
+	assert_int_equal(nHit, 1);
+	assert_int_equal(aHit[0].kind, ST_MATCH_MMSI);
+	assert_true(aHit[0].score == ST_SCORE_MMSI);
+	assert_non_null(strstr(aHit[0].zWhy, "reports IMO 9000015, the list gives none"));
+	free(aHit);
 }
 
 static void test_names_are_weak(void **state)

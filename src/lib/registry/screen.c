@@ -317,6 +317,14 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				         "MMSI %09u %s, with IMO %u, is the MMSI %s %s '%s' gives",
 				         id->mmsi, span_of(id, zSpan, sizeof zSpan), id->imo,
 				         e->zList, e->zEntryId, e->zName);
+			} else if (imoOk) {
+				/* The ship reports an IMO the list cannot confirm. */
+				h->score = ST_SCORE_MMSI;
+				snprintf(h->zWhy, sizeof h->zWhy,
+				         "MMSI %09u %s is the MMSI %s %s '%s' gives; the ship "
+				         "reports IMO %u, the list gives none",
+				         id->mmsi, span_of(id, zSpan, sizeof zSpan),
+				         e->zList, e->zEntryId, e->zName, id->imo);
 			} else {
 				h->score = ST_SCORE_MMSI;
 				snprintf(h->zWhy, sizeof h->zWhy,
