@@ -913,6 +913,10 @@ static void test_bad_scenarios(void **state)
 		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"ports\": [{\"id\": \"P\", \"lat\": 91, \"lon\": 2}]}", "lat"},
 		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"records\": {\"encoding\": \"koi8-r\"}}", "encoding"},
 		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"shuttle\": {\"vessels\": [\"GHOST\"]}}", "unknown vessel \"GHOST\""},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"records\": {\"delimiter\": \";;\"}}", "delimiter"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"explosives\": {\"cargo\": [{\"code\": \"1\"}], \"consignees\": [1]}}", "consignees"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"vessels\": [{\"name\": \"X\", \"mmsi\": 273000001, \"dim\": [-6, 1, 1, 1]}]}", "dim"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"vessels\": [{\"name\": \"X\", \"mmsi\": 273000001, \"position_type\": 5}]}", "position_type"},
 	};
 	char zFile[512], zDir[512], zErr[512];
 	snprintf(zFile, sizeof zFile, "%s/bad.json", zTmp);

@@ -256,7 +256,10 @@ static int load_cargo(sim *p, const cJSON *arr, sim_cargo **paOut, int *pn, cons
 	return 0;
 }
 
-static char **load_strings(const cJSON *arr, int *pn)
+/* Names (consignors, consignees) as an array of strings owned by the
+ * cJSON tree; each at most 200 bytes, so that a records line stays well
+ * inside its buffer. */
+static char **load_strings(sim *p, const cJSON *arr, int *pn)
 {
 	int n = cJSON_GetArraySize(arr);
 	*pn = 0;
@@ -266,9 +269,15 @@ static char **load_strings(const cJSON *arr, int *pn)
 	const cJSON *it;
 	if (!a)
 		return NULL;
-	cJSON_ArrayForEach(it, arr)
-		if (cJSON_IsString(it))
-			a[(*pn)++] = it->valuestring; /* owned by the cJSON tree */
+	cJSON_ArrayForEach(it, arr) {
+		if (!cJSON_IsString(it) || strlen(it->valuestring) > 200) {
+			if (!p->bad)
+				st__sim_err(p, "consignors and consignees are strings of at most 200 bytes");
+			p->bad = 1;
+			continue;
+		}
+		a[(*pn)++] = it->valuestring;
+	}
 	return a;
 }
 
@@ -496,7 +505,10 @@ int st__sim_load_text(sim *p, const char *zText, size_t n, const st_sim_opts *op
 	copy(p->zEncoding, sizeof p->zEncoding, jstr(rec, "encoding", "windows-1251"));
 	if (strcmp(p->zEncoding, "windows-1251") && strcmp(p->zEncoding, "utf-8"))
 		return st__sim_err(p, "records.encoding must be \"windows-1251\" or \"utf-8\"");
-	copy(p->zDelim, sizeof p->zDelim, jstr(rec, "delimiter", ";"));
+	const char *zDelim = jstr(rec, "delimiter", ";");
+	if (strlen(zDelim) != 1 || (unsigned char)zDelim[0] >= 0x80 || strchr("\"\r\n", zDelim[0]))
+		return st__sim_err(p, "records.delimiter must be one ASCII character other than a quote or line break");
+	copy(p->zDelim, sizeof p->zDelim, zDelim);
 	copy(p->zTz, sizeof p->zTz, jstr(rec, "timezone", "+10:00"));
 	if (strlen(jstr(rec, "id_prefix", "")) >= sizeof p->zIdPrefix)
 		return st__sim_err(p, "records.id_prefix: at most %zu bytes", sizeof p->zIdPrefix - 1);
@@ -506,12 +518,12 @@ int st__sim_load_text(sim *p, const char *zText, size_t n, const st_sim_opts *op
 	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(r, "explosives");
 	if (ex && load_cargo(p, cJSON_GetObjectItemCaseSensitive(ex, "cargo"), &p->aExplo, &p->nExplo, "explosives"))
 		return -1;
-	p->azConsignor = load_strings(cJSON_GetObjectItemCaseSensitive(ex, "consignors"), &p->nConsignor);
-	p->azConsignee = load_strings(cJSON_GetObjectItemCaseSensitive(ex, "consignees"), &p->nConsignee);
+	p->azConsignor = load_strings(p, cJSON_GetObjectItemCaseSensitive(ex, "consignors"), &p->nConsignor);
+	p->azConsignee = load_strings(p, cJSON_GetObjectItemCaseSensitive(ex, "consignees"), &p->nConsignee);
 	const cJSON *oc = cJSON_GetObjectItemCaseSensitive(r, "other_cargo");
 	if (oc && load_cargo(p, cJSON_GetObjectItemCaseSensitive(oc, "cargo"), &p->aOther, &p->nOther, "other_cargo"))
 		return -1;
-	p->azOtherConsignee = load_strings(cJSON_GetObjectItemCaseSensitive(oc, "consignees"), &p->nOtherConsignee);
+	p->azOtherConsignee = load_strings(p, cJSON_GetObjectItemCaseSensitive(oc, "consignees"), &p->nOtherConsignee);
 
 	/* named vessels */
 	const cJSON *ves = cJSON_GetObjectItemCaseSensitive(r, "vessels");
