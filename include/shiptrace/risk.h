@@ -37,6 +37,7 @@ typedef struct st_risk_event {
 	const char *zPort;        /* port name, or a gap's possible ports */
 	const char *zCountry;     /* ISO2 of the port, may be NULL */
 	const char *zLocode;      /* may be NULL */
+	int concern;              /* 1: the analysis marked the port of concern */
 } st_risk_event;
 
 /* A link row: the vessel's entry reaches a listed entity in nHop links. */

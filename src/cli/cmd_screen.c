@@ -151,7 +151,7 @@ typedef struct events {
 	int n, nCap;
 	strpool *P;
 	int oom;
-	int iId, iMmsi, iMmsi2, iT0, iT1, iPort, iCountry, iLocode;
+	int iId, iMmsi, iMmsi2, iT0, iT1, iPort, iCountry, iLocode, iConcern;
 	int mapped;
 } events;
 
@@ -177,6 +177,7 @@ static int event_row(void *ctx, int nCol, const char *const *azVal,
 	static const char *const azPort[] = {"possible_ports", "port_name", "port", NULL};
 	static const char *const azCountry[] = {"country", "port_country", NULL};
 	static const char *const azLocode[] = {"locode", "unlocode", "port_locode", NULL};
+	static const char *const azConcern[] = {"port_of_concern", NULL};
 	events *E = ctx;
 	if (!E->mapped) {
 		E->iId = col_of(nCol, azCol, azId);
@@ -187,6 +188,7 @@ static int event_row(void *ctx, int nCol, const char *const *azVal,
 		E->iPort = col_of(nCol, azCol, azPort);
 		E->iCountry = col_of(nCol, azCol, azCountry);
 		E->iLocode = col_of(nCol, azCol, azLocode);
+		E->iConcern = col_of(nCol, azCol, azConcern);
 		E->mapped = 1;
 	}
 	if (E->iMmsi < 0 || !azVal[E->iMmsi])
@@ -215,6 +217,7 @@ static int event_row(void *ctx, int nCol, const char *const *azVal,
 	e->zPort = keep(E->P, E->iPort >= 0 ? azVal[E->iPort] : NULL);
 	e->zCountry = keep(E->P, E->iCountry >= 0 ? azVal[E->iCountry] : NULL);
 	e->zLocode = keep(E->P, E->iLocode >= 0 ? azVal[E->iLocode] : NULL);
+	e->concern = E->iConcern >= 0 && azVal[E->iConcern] && atoi(azVal[E->iConcern]) == 1;
 	return E->P->oom;
 }
 

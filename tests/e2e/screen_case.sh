@@ -61,11 +61,26 @@ expect "indicators carry evidence" \
 	"$(q "SELECT count(DISTINCT mmsi) FROM screening WHERE decisive = 1 AND entry_listed = 1")"
 expect "run recorded" "SELECT count(*) FROM runs WHERE stage = 'screen' AND parameters LIKE '%\"link_depth\":2%'" 1
 
+# With the behaviour tables of `analyze`, the ships' calls at Rajin and
+# their dark gaps appear as indicators whose evidence ids are real rows.
+"$ST_BIN" analyze "$C" >/dev/null 2>&1
+"$ST_BIN" screen "$C" 2>/dev/null
+ladyr=$(q "SELECT mmsi FROM screening WHERE imo = 9161003 AND match_kind = 'imo'")
+ev=$(q "SELECT evidence FROM vessel_risk WHERE mmsi = $ladyr AND indicator = 'port_of_concern_call'")
+case "$ev" in port_calls:*) ;; *) fail "LADY R port call evidence: '$ev'" ;; esac
+ids=${ev#port_calls:}
+n=$(echo "$ids" | tr ',' '\n' | wc -l)
+expect "evidence rows are calls in North Korea" \
+	"SELECT count(*) FROM port_calls WHERE id IN ($ids) AND mmsi = $ladyr AND country = 'KP'" "$n"
+expect "dark gaps" \
+	"SELECT count(*) FROM vessel_risk WHERE mmsi = $ladyr AND indicator = 'dark_gap_possible_port_call' AND evidence LIKE 'gaps:%'" 1
+expect "listed still first" "SELECT tier FROM vessel_risk_summary WHERE rank = 1" 1
+
 # link_depth changes the walk; a re-run replaces the results.
 "$ST_BIN" screen "$C" --set link_depth=1 2>/dev/null
 expect "depth 1" "SELECT count(*) FROM links WHERE hops > 1" 0
 expect "depth 1 still finds owners" "SELECT count(*) FROM links WHERE target_name = 'M LEASING LLC'" 1
-expect "two runs" "SELECT count(*) FROM runs WHERE stage = 'screen'" 2
+expect "three runs" "SELECT count(*) FROM runs WHERE stage = 'screen'" 3
 if "$ST_BIN" screen "$C" --set link_depth=0 2>/dev/null; then fail "link_depth=0 accepted"; fi
 if "$ST_BIN" screen "$C" --set no_such=1 2>/dev/null; then fail "unknown setting accepted"; fi
 

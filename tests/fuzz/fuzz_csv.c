@@ -15,7 +15,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char zTmp[64];
+static char zTmp[4096];
 
 static void cleanup(void)
 {
@@ -23,10 +23,20 @@ static void cleanup(void)
 		unlink(zTmp);
 }
 
+/* tmpfs when there is one: rewriting a file on disk for every input costs
+ * more than parsing it. */
+static const char *tmp_dir(void)
+{
+	const char *z = getenv("TMPDIR");
+	if (z && *z)
+		return z;
+	return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
 static int write_input(const uint8_t *data, size_t size)
 {
 	if (!zTmp[0]) {
-		snprintf(zTmp, sizeof zTmp, "/tmp/st-fuzz-csv-%ld.csv", (long)getpid());
+		snprintf(zTmp, sizeof zTmp, "%s/st-fuzz-csv-%ld.csv", tmp_dir(), (long)getpid());
 		atexit(cleanup);
 	}
 	FILE *f = fopen(zTmp, "wb");

@@ -501,6 +501,65 @@ static void test_packed_rtree(void **state)
 	st_store_close(s);
 }
 
+/* The packer on its own, with chunks small enough that the leaves of many
+ * chunks meet in the levels above, over an R-tree this connection has
+ * already read (so any state the rtree module cached must not matter). */
+static void test_pack_chunks(void **state)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"CREATE TABLE pts (id INTEGER PRIMARY KEY, x REAL, y REAL);"
+		"CREATE VIRTUAL TABLE rtree_pts_geom USING rtree(id, minx, maxx,"
+		" miny, maxy);"
+		"WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c"
+		" WHERE i < 30000) INSERT INTO pts SELECT i, -179.9 + (i * 7919 %"
+		" 35980) / 100.0, -89.9 + (i * 104729 % 17980) / 100.0 FROM c;"
+		"INSERT INTO rtree_pts_geom SELECT id, x, x, y, y FROM pts"
+		" WHERE id <= 100;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_stmt *p;
+	sqlite3_prepare_v2(db, "SELECT count(*) FROM rtree_pts_geom", -1, &p, NULL);
+	assert_int_equal(sqlite3_step(p), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(p, 0), 100);
+	sqlite3_finalize(p);
+	char zErr[256];
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(st__rtree_pack(db, "rtree_pts_geom",
+	                                "SELECT id, x, y FROM pts", 1000, zErr,
+	                                sizeof zErr), 0);
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	static const char *const azCheck[][2] = {
+		{"SELECT rtreecheck('rtree_pts_geom')", "ok"},
+		{"SELECT count(*) FROM rtree_pts_geom", "30000"},
+		{"SELECT (SELECT count(*) FROM rtree_pts_geom WHERE minx >= 10 AND"
+		 " maxx <= 60 AND miny >= -20 AND maxy <= 5) = (SELECT count(*)"
+		 " FROM pts WHERE x BETWEEN 10 AND 60 AND y BETWEEN -20 AND 5)", "1"},
+		{"SELECT count(*) > 100 FROM pts WHERE x BETWEEN 10 AND 60 AND"
+		 " y BETWEEN -20 AND 5", "1"},
+		/* every point inside its own float box */
+		{"SELECT count(*) FROM pts JOIN rtree_pts_geom r USING (id) WHERE"
+		 " NOT (r.minx <= x AND x <= r.maxx AND r.miny <= y AND y <= r.maxy)",
+		 "0"},
+	};
+	for (size_t i = 0; i < sizeof azCheck / sizeof azCheck[0]; i++) {
+		assert_int_equal(sqlite3_prepare_v2(db, azCheck[i][0], -1, &p, NULL),
+		                 SQLITE_OK);
+		assert_int_equal(sqlite3_step(p), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(p, 0),
+		                    azCheck[i][1]);
+		sqlite3_finalize(p);
+	}
+	/* the module keeps inserting into the packed tree */
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO rtree_pts_geom VALUES"
+	                              " (40000, 1, 2, 3, 4)", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_prepare_v2(db, "SELECT rtreecheck('rtree_pts_geom')", -1, &p, NULL);
+	assert_int_equal(sqlite3_step(p), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(p, 0), "ok");
+	sqlite3_finalize(p);
+	sqlite3_close(db);
+}
+
 static void test_not_a_case(void **state)
 {
 	char zErr[512];
@@ -556,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_generic_tables),
 		cmocka_unit_test(test_ingest_and_vessels),
 		cmocka_unit_test(test_packed_rtree),
+		cmocka_unit_test(test_pack_chunks),
 		cmocka_unit_test(test_not_a_case),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -763,9 +763,8 @@ static st_status gp_bulk_end(st_store *s)
 		/* a large load: pack the whole index again (rtree.c) */
 		char zErr[512];
 		if (st__rtree_pack(g->db, "rtree_positions_geom",
-		        "SELECT id, lon, lon, lat, lat FROM positions"
-		        " WHERE geom IS NOT NULL ORDER BY st_hilbert(lon, lat)",
-		        zErr, sizeof zErr))
+		        "SELECT id, lon, lat FROM positions WHERE geom IS NOT NULL",
+		        0, zErr, sizeof zErr))
 			return st__store_err(s, ST_ESTORE, "%s: %s", s->zPath, zErr);
 	} else {
 		char *z = sqlite3_mprintf(
@@ -825,16 +824,17 @@ static st_status gp_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 	sqlite3_free(z);
 	for (size_t i = 0; i < n; i++) {
 		const st__vagg *v = apV[i];
+		const st__vident *id = v->pId ? v->pId : &st__vident_none;
 		sqlite3_bind_int64(p, 1, v->mmsi == 0xffffffffu ? 0 : v->mmsi);
-		bind_int_or_null(p, 2, v->imo, v->imo == 0);
-		bind_text_or_null(p, 3, v->name, sizeof v->name);
-		bind_text_or_null(p, 4, v->callsign, sizeof v->callsign);
-		bind_int_or_null(p, 5, v->ship_type, v->ship_type < 0);
-		bind_int_or_null(p, 6, v->length, v->length < 0);
-		bind_int_or_null(p, 7, v->width, v->width < 0);
+		bind_int_or_null(p, 2, id->imo, id->imo == 0);
+		bind_text_or_null(p, 3, id->name, sizeof id->name);
+		bind_text_or_null(p, 4, id->callsign, sizeof id->callsign);
+		bind_int_or_null(p, 5, id->ship_type, id->ship_type < 0);
+		bind_int_or_null(p, 6, id->length, id->length < 0);
+		bind_int_or_null(p, 7, id->width, id->width < 0);
 		bind_time(p, 8, v->first);
 		bind_time(p, 9, v->last);
-		bind_time(p, 10, v->tReport);
+		bind_time(p, 10, id->tReport);
 		sqlite3_bind_int64(p, 11, (int64_t)v->nPos);
 		sqlite3_bind_int64(p, 12, (int64_t)v->nRep);
 		int rc = sqlite3_step(p);
@@ -931,7 +931,7 @@ static st_status build_case(st_store *s, const char *zTmp, char *zErr,
 {
 	gpkg *g = G(s);
 	if (sqlite3_open_v2(zTmp, &g->db,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
 	                        SQLITE_OPEN_EXCLUSIVE, NULL) != SQLITE_OK ||
 	    configure(g->db)) {
 		snprintf(zErr, nErr, "%s: cannot create: %s", s->zPath,
@@ -973,7 +973,7 @@ static int meta_row(void *ctx, int nCol, const char *const *azVal,
 static st_status open_case(st_store *s, char *zErr, size_t nErr)
 {
 	gpkg *g = G(s);
-	if (sqlite3_open_v2(s->zPath, &g->db, SQLITE_OPEN_READWRITE, NULL) !=
+	if (sqlite3_open_v2(s->zPath, &g->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	        SQLITE_OK ||
 	    configure(g->db)) {
 		int code = g->db ? sqlite3_errcode(g->db) : SQLITE_NOMEM;

@@ -740,19 +740,36 @@ static void pg_bulk_abort(st_store *s)
 	close_spool(g);
 }
 
+static int first_is_true(void *ctx, int nCol, const char *const *azVal,
+                         const char *const *azCol)
+{
+	*(int *)ctx = nCol > 0 && azVal[0] && azVal[0][0] == 't';
+	return 1;
+}
+
 static st_status pg_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 {
 	pgs *g = P(s);
-	st_status rc = exec(s,
-		"CREATE TEMP TABLE IF NOT EXISTS vessels_in (mmsi bigint, imo bigint,"
-		" name text, callsign text, ship_type bigint, length bigint,"
-		" width bigint, first_seen timestamptz, last_seen timestamptz,"
-		" last_report timestamptz, n_positions bigint, n_reports bigint)"
-		" ON COMMIT DELETE ROWS");
+	/* Into an empty table (a new case) the rows go straight in; else
+	 * through a temporary table and one upsert. */
+	int isEmpty = 0;
+	char zQ[256];
+	st_status rc = pg_query(s, "SELECT NOT EXISTS (SELECT 1 FROM vessels)",
+	                        first_is_true, &isEmpty, zQ, sizeof zQ);
+	if (rc == ST_OK && !isEmpty)
+		rc = exec(s,
+			"CREATE TEMP TABLE IF NOT EXISTS vessels_in (mmsi bigint,"
+			" imo bigint, name text, callsign text, ship_type bigint,"
+			" length bigint, width bigint, first_seen timestamptz,"
+			" last_seen timestamptz, last_report timestamptz,"
+			" n_positions bigint, n_reports bigint) ON COMMIT DELETE ROWS;"
+			"TRUNCATE vessels_in");
 	if (rc == ST_OK)
-		rc = exec(s, "TRUNCATE vessels_in");
-	if (rc == ST_OK)
-		rc = copy_start(s, "COPY vessels_in FROM STDIN (FORMAT binary)");
+		rc = copy_start(s, isEmpty
+			? "COPY vessels (mmsi, imo, name, callsign, ship_type, length,"
+			  " width, first_seen, last_seen, last_report, n_positions,"
+			  " n_reports) FROM STDIN (FORMAT binary)"
+			: "COPY vessels_in FROM STDIN (FORMAT binary)");
 	if (rc != ST_OK)
 		return rc;
 	cbuf b = {0};
@@ -762,6 +779,7 @@ static st_status pg_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 	}
 	for (size_t i = 0; rc == ST_OK && i < n; i++) {
 		const st__vagg *v = apV[i];
+		const st__vident *id = v->pId ? v->pId : &st__vident_none;
 		if (cb_reserve(&b, 2 + 12 * 12) ) {
 			rc = st__store_err(s, ST_ENOMEM, "out of memory");
 			break;
@@ -769,17 +787,17 @@ static st_status pg_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 		be16(b.a + b.n, 12);
 		b.n += 2;
 		put_i64(&b, v->mmsi == 0xffffffffu ? 0 : v->mmsi);
-		if (v->imo)
-			put_i64(&b, v->imo);
+		if (id->imo)
+			put_i64(&b, id->imo);
 		else
 			put_null(&b);
-		if (put_text(&b, v->name, sizeof v->name) ||
-		    put_text(&b, v->callsign, sizeof v->callsign) ||
+		if (put_text(&b, id->name, sizeof id->name) ||
+		    put_text(&b, id->callsign, sizeof id->callsign) ||
 		    cb_reserve(&b, 9 * 12)) {
 			rc = st__store_err(s, ST_ENOMEM, "out of memory");
 			break;
 		}
-		const int aInt[3] = {v->ship_type, v->length, v->width};
+		const int aInt[3] = {id->ship_type, id->length, id->width};
 		for (int k = 0; k < 3; k++) {
 			if (aInt[k] < 0)
 				put_null(&b);
@@ -788,7 +806,7 @@ static st_status pg_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 		}
 		put_time(&b, v->first);
 		put_time(&b, v->last);
-		put_time(&b, v->tReport);
+		put_time(&b, id->tReport);
 		put_i64(&b, (int64_t)v->nPos);
 		put_i64(&b, (int64_t)v->nRep);
 		if (b.n >= COPY_BUF)
@@ -803,7 +821,7 @@ static st_status pg_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 	st_status rc2 = copy_end(s, "COPY vessels");
 	if (rc != ST_OK)
 		return rc;
-	if (rc2 != ST_OK)
+	if (rc2 != ST_OK || isEmpty)
 		return rc2;
 	size_t nSql = strlen(st__vessel_merge_sql) + 512;
 	char *zSql = malloc(nSql);

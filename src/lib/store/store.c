@@ -149,6 +149,13 @@ static st_time_ms now_ms(void)
 	return (st_time_ms)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 st_status st__store_create_schema(st_store *s)
 {
 	static const st_table_def *const apDef[] = {
@@ -207,7 +214,10 @@ static void free_vagg(st_store *s)
 {
 	for (size_t i = 0; i < s->nVSlot; i++)
 		for (int k = 0; k < 4; k++)
-			free(s->aV[i].aLast[k]);
+			if (s->aV[i].pId)
+				free(s->aV[i].pId->aLast[k]);
+	for (size_t i = 0; i < s->nVSlot; i++)
+		free(s->aV[i].pId);
 	free(s->aV);
 	s->aV = NULL;
 	s->nVSlot = s->nV = 0;
@@ -378,12 +388,14 @@ static uint32_t hash_mmsi(uint32_t m)
 	return m;
 }
 
+const st__vident st__vident_none = {ST_TIME_NONE, 0, "", "", -1, -1, -1,
+                                    {NULL, NULL, NULL, NULL}};
+
 static void vagg_init(st__vagg *v, uint32_t mmsi)
 {
 	memset(v, 0, sizeof *v);
 	v->mmsi = mmsi;
-	v->first = v->last = v->tReport = ST_TIME_NONE;
-	v->ship_type = v->length = v->width = -1;
+	v->first = v->last = ST_TIME_NONE;
 }
 
 /* Finds or adds the vessel's slot; NULL when out of memory. */
@@ -487,6 +499,7 @@ st_status st_store_ingest_begin(st_store *s, const st_source_info *src,
 		return rc;
 	}
 	s->inIngest = 1;
+	s->tBegin = mono();
 	if (pSourceId)
 		*pSourceId = s->sourceId;
 	return ST_OK;
@@ -530,7 +543,7 @@ static int same_report(const st_static_report *a, const st_static_report *b)
 	       !strncmp(a->destination, b->destination, sizeof a->destination);
 }
 
-static void take_identity(st__vagg *v, const st_static_report *r)
+static void take_identity(st__vident *v, const st_static_report *r)
 {
 	/* Reports of one file are not always in time order (several
 	 * receivers); the latest report wins field by field. */
@@ -558,16 +571,22 @@ st_status st_store_ingest_static(st_store *s, const st_static_report *r)
 	st__vagg *v = vagg_get(s, r->mmsi);
 	if (!v)
 		return st__store_err(s, ST_ENOMEM, "out of memory");
+	if (!v->pId) {
+		if (!(v->pId = malloc(sizeof *v->pId)))
+			return st__store_err(s, ST_ENOMEM, "out of memory");
+		*v->pId = st__vident_none;
+	}
+	st__vident *id = v->pId;
 	v->nRep++;
 	s->stats.reports++;
 	seen(v, r->t);
-	take_identity(v, r);
+	take_identity(id, r);
 	int k = report_slot(r);
-	if (v->aLast[k] && same_report(v->aLast[k], r))
+	if (id->aLast[k] && same_report(id->aLast[k], r))
 		return ST_OK;
-	if (!v->aLast[k] && !(v->aLast[k] = malloc(sizeof *r)))
+	if (!id->aLast[k] && !(id->aLast[k] = malloc(sizeof *r)))
 		return st__store_err(s, ST_ENOMEM, "out of memory");
-	*v->aLast[k] = *r;
+	*id->aLast[k] = *r;
 	st_status rc = s->pMethods->xStatic(s, r);
 	if (rc == ST_OK)
 		s->stats.reports_stored++;
@@ -593,7 +612,9 @@ st_status st_store_ingest_end(st_store *s, const st_source_info *src)
 {
 	if (!s->inIngest)
 		return st__store_err(s, ST_EINVAL, "no ingest is open");
+	double t0 = mono();
 	st_status rc = s->pMethods->xBulkEnd(s);
+	double t1 = mono();
 	if (rc == ST_OK && s->nV) {
 		st__vagg **ap = malloc(s->nV * sizeof *ap);
 		if (!ap) {
@@ -631,8 +652,13 @@ st_status st_store_ingest_end(st_store *s, const st_source_info *src)
 		rc = st_store_query(s, zSql, NULL, NULL, zErr, sizeof zErr);
 	}
 	s->inIngest = 0;
+	double t2 = mono();
 	if (rc == ST_OK)
 		rc = st_store_commit(s);
+	if (getenv("ST_STORE_TIMING"))
+		fprintf(stderr, "store: rows %.2fs, index %.2fs, vessels %.2fs, "
+		        "commit %.2fs\n", t0 - s->tBegin, t1 - t0, t2 - t1,
+		        mono() - t2);
 	else {
 		char zKeep[sizeof s->zErr];
 		memcpy(zKeep, s->zErr, sizeof zKeep);

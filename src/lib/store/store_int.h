@@ -9,22 +9,29 @@
 #include <stdio.h>
 #include "shiptrace/store.h"
 
-/* Per-vessel summary of one ingest, merged into `vessels` at its end. The
- * identity fields carry the time they were reported so that a merge keeps
- * the latest value of each. */
-typedef struct st__vagg {
-	uint32_t mmsi;            /* 0 = empty hash slot */
-	uint64_t nPos, nRep;
-	st_time_ms first, last;   /* positions and reports together */
-	st_time_ms tReport;       /* latest static report, or ST_TIME_NONE */
+/* What one ingest learnt of a vessel's identity: the latest value of each
+ * field with the time of the latest report, and the last stored report of
+ * each kind (type 5 or CSV, 19, 24A, 24B) so that repeats are not stored
+ * again. Allocated only for vessels that sent static reports. */
+typedef struct st__vident {
+	st_time_ms tReport;       /* latest static report */
 	int64_t imo;              /* 0 when never given */
 	char name[32];
 	char callsign[16];
 	int ship_type;            /* -1 when never given */
 	int length, width;        /* metres; -1 when never given */
-	/* last stored report per kind (type 5 or CSV, 19, 24A, 24B), so that
-	 * repeats of the same report are not stored again */
 	st_static_report *aLast[4];
+} st__vident;
+extern const st__vident st__vident_none;
+
+/* Per-vessel summary of one ingest, merged into `vessels` at its end; kept
+ * small because an ingest holds one per MMSI in an open-addressing table. */
+typedef struct st__vagg {
+	uint32_t mmsi;            /* 0 = empty hash slot */
+	uint32_t nRep;
+	uint64_t nPos;
+	st_time_ms first, last;   /* positions and reports together */
+	st__vident *pId;          /* NULL until a static report */
 } st__vagg;
 
 typedef struct st__backend {
@@ -65,6 +72,7 @@ struct st_store {
 	int64_t sourceId;
 	uint64_t sizeHint;         /* bytes of the file being ingested */
 	st_ingest_stats stats;
+	double tBegin;            /* monotonic seconds at ingest begin */
 	st__vagg *aV;             /* open-addressing hash of the ingest */
 	size_t nVSlot, nV;
 	void *pImpl;              /* backend state */
@@ -115,12 +123,14 @@ st_time_ms st__time_parse(const char *z);
 
 /* Packed R-tree build (rtree.c). st__rtree_register adds the SQL function
  * st_hilbert(x, y); st__rtree_pack rebuilds R-tree zRtree from zSelect,
- * which yields (id, minx, maxx, miny, maxy) ordered along the curve.
+ * which yields (id, x, y) rows of points in any order, nChunk rows at a
+ * time (0: the default; tests use small chunks).
  * Returns 0 on success, else 1 with a message in zErr. */
 struct sqlite3;
 int st__rtree_register(struct sqlite3 *db);
 int st__rtree_pack(struct sqlite3 *db, const char *zRtree,
-                   const char *zSelect, char *zErr, size_t nErr);
+                   const char *zSelect, size_t nChunk, char *zErr,
+                   size_t nErr);
 
 /* A float field (speed, course, draught) as the double the decimal input
  * meant: 8.8f is 8.80000019 as a double; rounded to 1e-4 it is 8.8 again. */
