@@ -265,6 +265,21 @@ typedef struct st_ais_json_opts {
 int st_ais_json(const st_ais_msg *m, const st_ais_json_opts *opts, char *buf,
                 size_t n);
 
+/* Type 24 parts A and B arrive as separate messages. gpsd keeps the last
+ * few part A names and completes a matching part B with it; gpsdecode
+ * without -s prints only such merged reports. The caller owns the cache
+ * (zero-initialise it; no allocation). A part A is remembered; a part B
+ * whose MMSI matches a remembered part A gets its shipname (the entry is
+ * then forgotten, so a repeated B does not match twice) and true is
+ * returned. Any other message is left alone. */
+#define ST_AIS_TYPE24_SLOTS 8
+typedef struct st_ais_type24_cache {
+	uint32_t aMmsi[ST_AIS_TYPE24_SLOTS];
+	char azName[ST_AIS_TYPE24_SLOTS][21];
+	unsigned iNext;
+} st_ais_type24_cache;
+bool st_ais_type24_merge(st_ais_type24_cache *pCache, st_ais_msg *m);
+
 /* Encodes a message back to an armoured payload (for the simulator and for
  * round-trip tests). *pFill gets the fill bits. Returns ST_OK, or
  * ST_EUNSUPPORTED for a type the encoder does not write. */

@@ -251,7 +251,7 @@ typedef struct st_loiter {
 	uint32_t mmsi;
 	uint32_t seg;
 	st_time_ms t0, t1;
-	double hours, km, port_km;
+	double hours, km, port_km; /* port_km: nearest port from the middle, NAN beyond 1000 km */
 	double lat, lon;
 	uint32_t nPoint;
 	size_t iFirst, iLast;

@@ -66,6 +66,11 @@ typedef struct st_prov_params {
 	uint64_t seed;          /* for the shifts */
 	double shell_kg;        /* mass per round including packaging */
 	double container_t;     /* cargo tonnes per container */
+	/* Used by the trace stage, not by the engine: */
+	char zOriginPorts[512]; /* names whose outbound records are examined */
+	char zCargoMatch[512];  /* '|'-separated terms over code and text */
+	char zCargoLabel[64];   /* how findings name the cargo */
+	double facility_radius_km; /* a site this close to a facility is "near" */
 } st_prov_params;
 
 /* Defaults from the case (see docs/provenance.md for each source). */

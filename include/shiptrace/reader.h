@@ -36,11 +36,20 @@ typedef struct st_reader_opts {
 	                            ST_FMT_MAPPED_CSV; see docs/formats.md */
 	st_reject_fn on_reject;  /* may be NULL */
 	void *reject_ctx;
+	/* Called, when not NULL, just before the reader would wait for more
+	 * input from a pipe, terminal or socket: the moment to flush output,
+	 * so that a live feed is not held back by the caller's buffers. */
+	void (*on_idle)(void *ctx);
+	void *idle_ctx;
 } st_reader_opts;
 
 typedef struct st_reader_stats {
-	st_nmea_stats nmea;      /* for CSV: lines, messages (= rows accepted),
-	                            rejected[] used the same way */
+	st_nmea_stats nmea;      /* for CSV the same buckets: messages are
+	                            accepted rows, sentences and msg_sentences
+	                            the lines they took, meta_lines the header;
+	                            either way, once reading has ended,
+	                            lines == msg_sentences + meta_lines +
+	                            blank_lines + sum(rejected) */
 	uint64_t records;        /* st_record values returned */
 	uint64_t bytes;          /* uncompressed bytes read */
 } st_reader_stats;

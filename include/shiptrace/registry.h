@@ -55,6 +55,11 @@ size_t st_vessel_name(const char *zIn, char *zOut, size_t nOut);
  * least 2*nIn+1 for any input). Returns the length written. */
 size_t st_latin1_to_utf8(const char *zIn, size_t nIn, char *zOut, size_t nOut);
 
+/* Path of a file shipped in data/ (the MID table, the gazetteer): under
+ * $SHIPTRACE_DATA when set, else the source tree's data/ this library was
+ * built from. Returns zOut. */
+char *st_registry_data_file(const char *zFile, char *zOut, size_t nOut);
+
 /* 1 when the bytes are valid UTF-8. */
 int st_utf8_valid(const char *z, size_t n);
 

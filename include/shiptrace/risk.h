@@ -3,7 +3,7 @@
  * paths, port calls, gaps, encounters, identity periods), and the ranking
  * of vessels is a stated rule over those facts (docs/screening.md): first
  * the strongest tier a vessel reaches, then how many distinct indicators it
- * has, then how much evidence. Pure: the caller reads the tables and passes
+ * has, then how much evidence backs its strongest tier. Pure: the caller reads the tables and passes
  * plain arrays. */
 #ifndef SHIPTRACE_RISK_H
 #define SHIPTRACE_RISK_H
@@ -37,6 +37,7 @@ typedef struct st_risk_event {
 	const char *zPort;        /* port name, or a gap's possible ports */
 	const char *zCountry;     /* ISO2 of the port, may be NULL */
 	const char *zLocode;      /* may be NULL */
+	int concern;              /* 1: the analysis marked the port of concern */
 } st_risk_event;
 
 /* A link row: the vessel's entry reaches a listed entity in nHop links. */
@@ -87,7 +88,8 @@ typedef struct st_risk_summary {
 	int rank;                 /* 1 = first to look at */
 	int tier;                 /* strongest tier reached */
 	int nIndicator;
-	int nEvidence;
+	int nEvidence;            /* evidence rows over all indicators */
+	int nEvidenceTop;         /* evidence rows of the strongest tier */
 	char zIndicators[256];    /* every indicator, strongest first */
 	char zDrivers[512];       /* the strongest tier's indicators, with counts */
 } st_risk_summary;

@@ -55,6 +55,16 @@ run 2 "$T/cut.gz"
 grep -q "cut.gz: truncated gzip stream" "$T/err" || fail "truncated gzip: $(cat "$T/err")"
 [ "$(wc -l < "$T/out")" -gt 100 ] || fail "truncated gzip: nothing decoded before the cut"
 
+# Output that cannot be written is an error, not a silent loss.
+if [ -w /dev/full ]; then
+	set +e
+	"$ST_BIN" decode "$CLEAN" > /dev/full 2> "$T/err"
+	got=$?
+	set -e
+	[ "$got" -eq 2 ] || fail "writing to /dev/full: exit $got"
+	grep -q "cannot write output" "$T/err" || fail "writing to /dev/full: no message"
+fi
+
 # Usage errors.
 run 2 --format xml "$CLEAN"
 run 2 --input-format xml "$CLEAN"

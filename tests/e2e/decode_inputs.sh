@@ -25,6 +25,9 @@ cmp -s "$T/plain.jsonl" "$T/out" || fail "stdin output differs"
 cat "$K" | "$ST_BIN" decode > "$T/out" 2> /dev/null || fail "pipe: exit $?"
 cmp -s "$T/plain.jsonl" "$T/out" || fail "pipe output differs"
 
+zstd -q -c "$N" | "$ST_BIN" decode --format csv - > "$T/out" 2> /dev/null || fail "CSV on stdin: exit $?"
+[ "$(wc -l < "$T/out")" -eq 1001 ] || fail "CSV on stdin: rows"
+
 # Two files: outputs in order, statistics summed.
 "$ST_BIN" decode --stats "$K" "$T/k.zst" > "$T/two" 2> "$T/err" || fail "two files: exit $?"
 cat "$T/plain.jsonl" "$T/plain.jsonl" | cmp -s - "$T/two" || fail "two files: output"

@@ -3,7 +3,8 @@
  * what `gpsdecode -u -j -s` and `gpsdecode -j -s` (gpsd 3.22) printed, member
  * by member and byte for byte once the members gpsd leaves out are removed.
  * The expected files in data/ were produced by gpsdecode itself (see
- * data/ais-edge-gen.py). Also: string escaping for any byte, receive time and
+ * data/ais-edge-gen.py); ais-appmsg.nmea holds received application
+ * messages (DAC/FID payloads gpsd decodes). Also: string escaping for any byte, receive time and
  * source, and the buffer-size contract. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -142,14 +143,25 @@ static void test_edges_unscaled(void **state)
 {
 	(void)state;
 	run_against(DATA "ais-edge.nmea", DATA "ais-edge.gpsdecode-u.jsonl",
-	            false, 38);
+	            false, 48);
 }
 
 static void test_edges_scaled(void **state)
 {
 	(void)state;
 	run_against(DATA "ais-edge.nmea", DATA "ais-edge.gpsdecode-s.jsonl",
-	            true, 38);
+	            true, 48);
+}
+
+/* Application payloads gpsd decodes in place of "data", on received
+ * sentences. */
+static void test_appmsg(void **state)
+{
+	(void)state;
+	run_against(DATA "ais-appmsg.nmea", DATA "ais-appmsg.gpsdecode-u.jsonl",
+	            false, 7);
+	run_against(DATA "ais-appmsg.nmea", DATA "ais-appmsg.gpsdecode-s.jsonl",
+	            true, 7);
 }
 
 static void decode_type1(st_ais_msg *m)
@@ -281,6 +293,99 @@ static void test_buffer_size(void **state)
 	assert_true(ST_AIS_JSON_MAX > n);
 }
 
+/* Type 24 parts joined as gpsd joins them: a real part A / part B pair
+ * (Danish Maritime Authority examples) must print exactly what gpsdecode
+ * prints for the pair, and the cache must not match a part B twice. */
+static void test_type24_merge(void **state)
+{
+	static const char zWant[] =
+		"{\"class\":\"AIS\",\"device\":\"stdin\",\"type\":24,\"repeat\":0,"
+		"\"mmsi\":219006397,\"scaled\":false,\"shipname\":\"TOMMELISE\","
+		"\"shiptype\":60,\"shiptype_text\":\"Passenger - all ships of this type\","
+		"\"vendorid\":\"TRANSAS\",\"model\":3,\"serial\":602195,"
+		"\"callsign\":\"XPD5526\",\"to_bow\":1,\"to_stern\":19,"
+		"\"to_port\":3,\"to_starboard\":3}";
+	st_ais_type24_cache cache;
+	st_ais_msg a, b, other;
+	st_ais_json_opts o = {false, ST_TIME_NONE, NULL, "stdin"};
+	char zOut[4096];
+	int i;
+	(void)state;
+	memset(&cache, 0, sizeof cache);
+	assert_int_equal(st_ais_decode("H3@o5gA@tllDhU<D00000000000", 27, 2, &a), ST_OK);
+	assert_int_equal(st_ais_decode("H3@o5gDtDB1>C1CH@4mmjn08C330", 28, 0, &b), ST_OK);
+	/* A part B alone prints as gpsdecode -s prints it. */
+	assert_true(st_ais_json(&b, &o, zOut, sizeof zOut) > 0);
+	assert_non_null(strstr(zOut, "\"scaled\":false,\"part\":\"B\",\"shiptype\":60,"));
+	assert_false(st_ais_type24_merge(&cache, &b));
+	/* Other stations' part A messages in between do not disturb it. */
+	assert_false(st_ais_type24_merge(&cache, &a));
+	other = a;
+	for (i = 0; i < ST_AIS_TYPE24_SLOTS - 1; i++) {
+		other.mmsi = 211000000 + (uint32_t)i;
+		assert_false(st_ais_type24_merge(&cache, &other));
+	}
+	assert_true(st_ais_type24_merge(&cache, &b));
+	assert_true(st_ais_json(&b, &o, zOut, sizeof zOut) > 0);
+	assert_string_equal(zOut, zWant);
+	/* The entry is used up: a repeated part B stays unmatched. */
+	b.type24.shipname[0] = 0;
+	assert_false(st_ais_type24_merge(&cache, &b));
+	/* Eight newer part A messages push an old one out. */
+	assert_false(st_ais_type24_merge(&cache, &a));
+	for (i = 0; i < ST_AIS_TYPE24_SLOTS; i++) {
+		other.mmsi = 212000000 + (uint32_t)i;
+		assert_false(st_ais_type24_merge(&cache, &other));
+	}
+	assert_false(st_ais_type24_merge(&cache, &b));
+	/* Anything else is left alone. */
+	assert_int_equal(st_ais_decode("15N1u<PP1FJuvSRHOE6QIwwh0HQ6", 28, 0, &other), ST_OK);
+	assert_false(st_ais_type24_merge(&cache, &other));
+}
+
+/* A message built by a caller (the simulator, a test) may break the
+ * decoder's invariants: text without its terminator, a bit count larger
+ * than the buffer. The output must stay bounded and valid. */
+static void test_caller_built_message(void **state)
+{
+	st_ais_msg m;
+	char zOut[4096];
+	cJSON *p;
+	int n;
+	(void)state;
+	memset(&m, 'A', sizeof m);
+	m.type = 5;
+	m.repeat = 0;
+	m.mmsi = 1;
+	n = st_ais_json(&m, NULL, zOut, sizeof zOut);
+	assert_true(n > 0 && n < ST_AIS_JSON_MAX);
+	p = cJSON_Parse(zOut);
+	assert_non_null(p);
+	assert_int_equal(strlen(cJSON_GetObjectItem(p, "shipname")->valuestring),
+	                 sizeof m.type5.shipname);
+	cJSON_Delete(p);
+
+	memset(&m, 0xFF, sizeof m);
+	m.type = 8;
+	m.repeat = 0;
+	m.mmsi = 1;
+	m.type8.dac = 1;
+	m.type8.fid = 1;
+	n = st_ais_json(&m, NULL, zOut, sizeof zOut);
+	assert_true(n > 0 && n < ST_AIS_JSON_MAX);
+	assert_non_null(strstr(zOut, "\"data\":\"1192:ffff"));
+
+	memset(&m, 0xFF, sizeof m);
+	m.type = 14;
+	m.repeat = 0;
+	m.mmsi = 1;
+	n = st_ais_json(&m, NULL, zOut, sizeof zOut);
+	assert_true(n > 0 && n < ST_AIS_JSON_MAX);
+	p = cJSON_Parse(zOut);
+	assert_non_null(p);
+	cJSON_Delete(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,9 +393,12 @@ int main(void)
 		cmocka_unit_test(test_typeexamples_scaled),
 		cmocka_unit_test(test_edges_unscaled),
 		cmocka_unit_test(test_edges_scaled),
+		cmocka_unit_test(test_appmsg),
 		cmocka_unit_test(test_rxtime_and_source),
 		cmocka_unit_test(test_escaping_any_byte),
 		cmocka_unit_test(test_buffer_size),
+		cmocka_unit_test(test_type24_merge),
+		cmocka_unit_test(test_caller_built_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

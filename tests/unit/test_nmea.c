@@ -112,6 +112,33 @@ static void test_swar_helpers(void **state)
 		bool ok = (c >= '0' && c <= 'W') || (c >= '`' && c <= 'w');
 		assert_int_equal(st__nmea_armour_char((unsigned char)c), ok);
 	}
+	/* Epochs of every length, with the eight-digit step and without. */
+	struct {
+		const char *z;
+		long long t;
+		size_t nUsed;
+	} aEpoch[] = {
+		{"1", 1000, 1},
+		{"1234567", 1234567000LL, 7},
+		{"12345678", 12345678000LL, 8},
+		{"1418172113", 1418172113000LL, 10},
+		{"1418172113.5 x", 1418172113500LL, 12},
+		{"1418172113.123456", 1418172113123LL, 17},
+		{"1418172113456", 1418172113456LL, 13},
+		{"99999999999", 99999999999000LL, 11},
+		{"100000000000", 100000000000LL, 12},
+		{"1234x678901", 1234000LL, 4},
+		{"1234567:9", 1234567000LL, 7},
+		{"12345678/", 12345678000LL, 8},
+	};
+	for (size_t i = 0; i < sizeof aEpoch / sizeof aEpoch[0]; i++) {
+		const char *z = aEpoch[i].z, *e = NULL;
+		assert_true(st__nmea_epoch(z, z + strlen(z), &e) == aEpoch[i].t);
+		assert_int_equal(e - z, aEpoch[i].nUsed);
+	}
+	const char *e;
+	assert_true(st__nmea_epoch("x1", "x1" + 2, &e) == ST_TIME_NONE);
+	assert_true(st__nmea_epoch("12345678901234567", "12345678901234567" + 17, &e) == ST_TIME_NONE);
 	assert_int_equal(st__nmea_hex2("3e"), 0x3e);
 	assert_int_equal(st__nmea_hex2("3E"), 0x3e);
 	assert_int_equal(st__nmea_hex2("3G"), -1);
@@ -144,10 +171,21 @@ static void test_single_sentence(void **state)
 		assert_memory_equal(R.meta.talker, aBody[i], 2);
 		assert_int_equal(R.meta.own, aBody[i][4] == 'O');
 	}
+	/* Tolerated: channel C and D, talker "--", '$' as the lead. */
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "AIVDM,1,1,,C," PAY1 ",0")), ST_OK);
+	assert_int_equal(R.meta.channel, 'C');
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "AIVDM,1,1,,D," PAY1 ",0")), ST_OK);
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "--VDM,1,1,,A," PAY1 ",0")), ST_OK);
+	assert_string_equal(R.meta.talker, "--");
+	assert_int_equal(feed(d, mk(b, sizeof b, "$", "AIVDM,1,1,,A," PAY1 ",0")), ST_OK);
+	assert_int_equal(R.msg.mmsi, MMSI1);
+	/* Not tolerated: lowercase talker or a digit in it. */
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "A1VDM,1,1,,A," PAY1 ",0")), ST_ENOTAIS);
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "aiVDM,1,1,,A," PAY1 ",0")), ST_EUNPARSEABLE);
 	const st_nmea_stats *s = st_nmea_get_stats(d);
-	assert_int_equal(s->messages, 9);
-	assert_int_equal(s->by_type[1], 9);
-	assert_int_equal(s->sentences, 9);
+	assert_int_equal(s->messages, 13);
+	assert_int_equal(s->by_type[1], 13);
+	assert_int_equal(s->sentences, 13);
 	assert_identity(d);
 	st_nmea_free(d);
 }
@@ -161,11 +199,17 @@ static void test_line_endings(void **state)
 	char b[256], l[300];
 	mk(b, sizeof b, "!", "AIVDM,1,1,,B,14pWHb?P03rwO<F:RQOnROw<25bd,0");
 	const char *aFmt[] = {"%s", "%s\n", "%s\r\n", "%s \r\n", "  %s\n", "\t%s\r"};
+	static st_ais_msg first;
 	for (size_t i = 0; i < sizeof aFmt / sizeof aFmt[0]; i++) {
 		snprintf(l, sizeof l, aFmt[i], b);
 		assert_int_equal(feed(d, l), ST_OK);
 		assert_int_equal(R.msg.mmsi, 327801000u);
 		assert_int_equal(R.meta.channel, 'B');
+		/* Leading blanks take the general parser: same message. */
+		if (i == 0)
+			first = R.msg;
+		else
+			assert_memory_equal(&R.msg.type1, &first.type1, sizeof first.type1);
 	}
 	/* A line with embedded NUL-free garbage after the LF is not ours to
 	 * read: only len bytes count. */

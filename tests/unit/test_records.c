@@ -60,7 +60,8 @@ static int setup(void **state)
 		"\"date_format\":\"%d.%m.%Y %H:%M\",\"timezone\":\"Asia/Vladivostok\",\"weight_unit\":\"kg\","
 		"\"delimiter\":\";\",\"encoding\":\"WINDOWS-1251\"}";
 	write_file("map.json", zMap, strlen(zMap));
-	write_file("typo.json", "{\"date\":\"a\",\"origin\":\"b\",\"weight\":\"c\",\"wieght_unit\":\"kg\"}", 61);
+	static const char zTypo[] = "{\"date\":\"a\",\"origin\":\"b\",\"weight\":\"c\",\"wieght_unit\":\"kg\"}";
+	write_file("typo.json", zTypo, strlen(zTypo));
 	return 0;
 }
 

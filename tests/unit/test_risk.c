@@ -56,6 +56,7 @@ static void test_indicators_and_rank(void **state)
 		{273500005, 0, "MARIA", NULL, t0, t1, 17},             /* name only */
 		{445000006, 0, "FLAGGED", NULL, t0, t1, 18},           /* KP MID */
 		{273600007, 0, "NOTHING TO SEE", NULL, t0, t1, 19},
+		{273700008, 0, "REALLY NOTHING", NULL, t0, t1, 20},
 	};
 	int nId = (int)(sizeof aId / sizeof aId[0]);
 	st_screen_hit *aHit;
@@ -66,14 +67,16 @@ static void test_indicators_and_rank(void **state)
 		aHitId[i] = 100 + i;
 	st_risk_link aLink[] = {{273100001, 501, 1, "M LEASING LLC"}};
 	st_risk_event aCall[] = {
-		{273200002, 0, 701, t0, t0 + 86400000, "Najin", "KP", "KPNJN"},
-		{273200002, 0, 702, t1, t1 + 86400000, "Vostochnyy", "RU", "RUVYP"},
+		{273200002, 0, 701, t0, t0 + 86400000, "Najin", "KP", "KPNJN", 0},
+		{273200002, 0, 702, t1, t1 + 86400000, "Vostochnyy", "RU", "RUVYP", 0},
+		/* a port the analysis itself marked of concern */
+		{273600007, 0, 703, t1, t1 + 86400000, "Somewhere", "XX", NULL, 1},
 	};
 	st_risk_event aGap[] = {
-		{273200002, 0, 801, t0, t0 + 3 * 86400000LL, "Najin", NULL, NULL},
-		{273200002, 0, 802, t1, t1 + 3 * 86400000LL, "", NULL, NULL}, /* none */
+		{273200002, 0, 801, t0, t0 + 3 * 86400000LL, "Najin", NULL, NULL, 0},
+		{273200002, 0, 802, t1, t1 + 3 * 86400000LL, "", NULL, NULL, 0}, /* none */
 	};
-	st_risk_event aEnc[] = {{273100001, 273200002, 901, t0, t0 + 7200000, NULL, NULL, NULL}};
+	st_risk_event aEnc[] = {{273100001, 273200002, 901, t0, t0 + 7200000, NULL, NULL, NULL, 0}};
 	st_risk_input in = {0};
 	in.pLists = p;
 	in.aIdent = aId;
@@ -84,7 +87,7 @@ static void test_indicators_and_rank(void **state)
 	in.aLink = aLink;
 	in.nLink = 1;
 	in.aCall = aCall;
-	in.nCall = 2;
+	in.nCall = 3;
 	in.aGap = aGap;
 	in.nGap = 2;
 	in.aEnc = aEnc;
@@ -122,11 +125,16 @@ static void test_indicators_and_rank(void **state)
 	r = row(aRow, nRow, 273500005, ST_RISK_NAME_MATCH);
 	assert_int_equal(r->nEvidence, 2); /* MARIA and MARIA E */
 	assert_null(row(aRow, nRow, 273500005, ST_RISK_LISTED));
-	assert_non_null(row(aRow, nRow, 445000006, ST_RISK_FLAG_OF_CONCERN));
+	r = row(aRow, nRow, 445000006, ST_RISK_FLAG_OF_CONCERN);
+	assert_string_equal(r->zEvidence, "mmsi:445000006");
+	assert_non_null(strstr(r->zDetail, "KP"));
 
 	/* Rank: listed first; the behaviour-only ship (tier 2, three
-	 * indicators) second; tier 3 after, most indicators first. */
-	assert_int_equal(nSum, 7); /* NOTHING TO SEE has no row */
+	 * indicators) second, then the one-call ship; tier 3 after, most
+	 * indicators first. */
+	r = row(aRow, nRow, 273600007, ST_RISK_PORT_OF_CONCERN);
+	assert_string_equal(r->zEvidence, "port_calls:703");
+	assert_int_equal(nSum, 8); /* REALLY NOTHING has no row */
 	assert_int_equal(aSum[0].mmsi, 273100001);
 	assert_int_equal(aSum[0].tier, 1);
 	assert_string_equal(aSum[0].zIndicators, "listed,linked_to_listed");
@@ -135,14 +143,16 @@ static void test_indicators_and_rank(void **state)
 	assert_int_equal(aSum[1].tier, 2);
 	assert_int_equal(aSum[1].nIndicator, 3);
 	assert_string_equal(aSum[1].zName, "QUIET ONE");
-	for (int i = 2; i < nSum; i++) {
+	assert_int_equal(aSum[2].mmsi, 273600007);
+	assert_int_equal(aSum[2].tier, 2);
+	for (int i = 3; i < nSum; i++) {
 		assert_int_equal(aSum[i].tier, 3);
 		assert_int_equal(aSum[i].rank, i + 1);
-		if (i > 2)
+		if (i > 3)
 			assert_true(aSum[i - 1].nIndicator >= aSum[i].nIndicator);
 	}
 	for (int i = 0; i < nSum; i++)
-		assert_int_not_equal(aSum[i].mmsi, 273600007);
+		assert_int_not_equal(aSum[i].mmsi, 273700008);
 	st_risk_free(aRow, nRow, aSum);
 	free(aHitId);
 	free(aHit);

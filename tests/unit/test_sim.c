@@ -852,6 +852,17 @@ static void test_rajin_ground_truth(void **state)
 		}
 	}
 	assert_int_equal(nUnex, 4);
+	/* min_port_gap_h: no two deliveries reach one port within 72 h */
+	const cJSON *d1, *d2;
+	cJSON_ArrayForEach(d1, dels)
+		cJSON_ArrayForEach(d2, dels) {
+			if (d1 == d2 || strcmp(cJSON_GetObjectItem(d1, "port")->valuestring,
+			                       cJSON_GetObjectItem(d2, "port")->valuestring))
+				continue;
+			st_time_ms t1 = st_time_parse(cJSON_GetObjectItem(d1, "arrive")->valuestring);
+			st_time_ms t2 = st_time_parse(cJSON_GetObjectItem(d2, "arrive")->valuestring);
+			assert_true(llabs(t1 - t2) >= 72 * 3600000LL);
+		}
 	assert_true(nAttr > 100);
 	/* the shuttle vessels are the OFAC-listed ones, and said to carry
 	 * placeholder MMSIs */
@@ -875,6 +886,60 @@ static void test_rajin_ground_truth(void **state)
 	assert_true(nTankerRajin > 0);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(g, "encounters")), 2);
 	cJSON_Delete(g);
+}
+
+/* Bad scenarios: a clear message naming the file (and the line of a JSON
+ * syntax error), and no output directory at all. */
+static void test_bad_scenarios(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *zJson, *zWant;
+	} a[] = {
+		{"{\n\"start\": \"2023-01-01\",\n\"end\": ]\n}", "line 3"},
+		{"{\"start\": \"2023-01-02\", \"end\": \"2023-01-01\"}", "must come after"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2053-01-01\"}", "ten years"},
+		{"{\"end\": \"2023-01-01\"}", "missing time \"start\""},
+		{"{\"start\": \"yesterday\", \"end\": \"2023-01-01\"}", "bad time"},
+		{"[1, 2]", "not a JSON object"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"vessels\": [{\"name\": \"X\", \"mmsi\": 12}]}", "nine-digit mmsi"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"vessels\": [{\"name\": \"X\", \"mmsi\": 273000001, \"speed_kn\": 0}]}", "speed_kn"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"vessels\": [{\"name\": \"X\", \"mmsi\": 273000001}]}", "no itinerary"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"reporting\": {\"underway_s\": -5}}", "underway_s"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"reporting\": {\"underway_s\": \"10\"}}", "underway_s"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"background\": [{\"id\": \"B\", \"mmsi_base\": 273000001, \"route\": [\"NOWHERE\", \"X\"]}]}", "unknown port"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"ports\": [{\"id\": \"P\", \"lat\": 1, \"lon\": 2}, {\"id\": \"Q\", \"lat\": 1, \"lon\": 3}], \"background\": [{\"id\": \"B\", \"route\": [\"P\", \"Q\"], \"count\": 1e12}]}", "count"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"ports\": [{\"id\": \"P\", \"lat\": 1, \"lon\": 2}], \"background\": [{\"id\": \"B\", \"mmsi_base\": 273000001, \"pattern\": \"fishing\", \"home\": \"P\", \"area\": [1, 2]}]}", "area"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"ports\": [{\"id\": \"P\", \"lat\": 91, \"lon\": 2}]}", "lat"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"records\": {\"encoding\": \"koi8-r\"}}", "encoding"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"shuttle\": {\"vessels\": [\"GHOST\"]}}", "unknown vessel \"GHOST\""},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"records\": {\"delimiter\": \";;\"}}", "delimiter"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"explosives\": {\"cargo\": [{\"code\": \"1\"}], \"consignees\": [1]}}", "consignees"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"vessels\": [{\"name\": \"X\", \"mmsi\": 273000001, \"dim\": [-6, 1, 1, 1]}]}", "dim"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"vessels\": [{\"name\": \"X\", \"mmsi\": 273000001, \"position_type\": 5}]}", "position_type"},
+	};
+	char zFile[512], zDir[512], zErr[512];
+	snprintf(zFile, sizeof zFile, "%s/bad.json", zTmp);
+	snprintf(zDir, sizeof zDir, "%s/bad-out", zTmp);
+	for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
+		FILE *f = fopen(zFile, "w");
+		assert_non_null(f);
+		fputs(a[i].zJson, f);
+		fclose(f);
+		st_sim_opts o;
+		memset(&o, 0, sizeof o);
+		o.zOutDir = zDir;
+		o.scale = 1;
+		st_status rc = st_sim_run(zFile, &o, NULL, zErr, sizeof zErr);
+		if (rc == ST_OK || !strstr(zErr, zFile) || !strstr(zErr, a[i].zWant))
+			fail_msg("scenario %zu: rc %d, message \"%s\", wanted \"%s\"", i, rc, zErr, a[i].zWant);
+		assert_int_equal(access(zDir, F_OK), -1);
+	}
+	st_sim_opts o;
+	memset(&o, 0, sizeof o);
+	o.zOutDir = zDir;
+	assert_int_equal(st_sim_run("/nonexistent/scenario.json", &o, NULL, zErr, sizeof zErr), ST_ECONFIG);
+	assert_non_null(strstr(zErr, "cannot open"));
 }
 
 /* ---- emitter for the gpsdecode differential test ---------------------------- */
@@ -986,6 +1051,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_seed_reproducible),
 		cmocka_unit_test(test_records_parse_back),
 		cmocka_unit_test(test_rajin_ground_truth),
+		cmocka_unit_test(test_bad_scenarios),
 	};
 	return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
 }

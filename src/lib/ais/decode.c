@@ -10,8 +10,10 @@
 
 /* Room for the longest payload plus slack, so that a field read near the
  * end (or a tolerated short message's missing tail) sees zeros and the
- * 8-byte loads never leave the buffer. */
-#define BUF_SLACK 64
+ * 8-byte loads never leave the buffer. No accepted message has a field
+ * more than a few bits past its end (type 5 at 420 bits is the worst), so
+ * 16 zero bytes after the data, plus the width of one load, are enough. */
+#define BUF_SLACK 16
 #define BUF_BYTES (ST_AIS_MAX_BYTES + BUF_SLACK + 8)
 
 /* '0'..'W' -> 0..39, '`'..'w' -> 40..63, anything else 0x80 (invalid). */
@@ -174,12 +176,7 @@ st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
 	 * fields past the end of a tolerated short message read as 0. */
 	if (nBit & 7)
 		a[nBit >> 3] &= (uint8_t)(0xFF << (8 - (nBit & 7)));
-	{
-		size_t nUsed = (nBit + 7) / 8, nZero = BUF_BYTES - nUsed;
-		if (nZero > BUF_SLACK + 8)
-			nZero = BUF_SLACK + 8;
-		memset(a + nUsed, 0, nZero);
-	}
+	memset(a + (nBit + 7) / 8, 0, BUF_SLACK + 8);
 
 	out->type = ubits(a, 0, 6);
 	out->repeat = ubits(a, 6, 2);

@@ -7,6 +7,7 @@
  * representation go through snprintf. The fixed part of any message has a
  * known worst-case size (BODY_MAX); the caller's strings are measured. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "shiptrace/ais.h"
@@ -199,23 +200,37 @@ static const char aDigit2[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-static int digit_count(uint64_t v)
+static int digit_count(uint32_t v)
 {
-	int n = 1;
-	while (v >= 10000) {
-		v /= 10000;
-		n += 4;
-	}
-	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+	if (v < 10000)
+		return 1 + (v >= 10) + (v >= 100) + (v >= 1000);
+	if (v < 100000000)
+		return 5 + (v >= 100000) + (v >= 1000000) + (v >= 10000000);
+	return 9 + (v >= 1000000000);
 }
 
-/* Decimal digits written in place, two at a time from the right. */
-static char *put_u(char *p, uint64_t v)
+/* Decimal digits written in place, two at a time from the right. Every
+ * AIS field fits 32 bits; wider values (bit counts) take the slow path. */
+static char *put_u(char *p, uint64_t v64)
 {
-	int n = digit_count(v);
-	char *q = p + n;
+	uint32_t v;
+	int n;
+	char *q;
+	if (v64 < 10) {
+		*p = (char)('0' + v64);
+		return p + 1;
+	}
+	if (v64 > UINT32_MAX) {
+		char aTmp[24];
+		int k = snprintf(aTmp, sizeof aTmp, "%llu", (unsigned long long)v64);
+		memcpy(p, aTmp, (size_t)k);
+		return p + k;
+	}
+	v = (uint32_t)v64;
+	n = digit_count(v);
+	q = p + n;
 	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
+		unsigned r = v % 100;
 		v /= 100;
 		q -= 2;
 		q[0] = aDigit2[2 * r];
@@ -330,21 +345,25 @@ static const uint8_t aPlain[256] = {
 
 static const char azHex[] = "0123456789abcdef";
 
-/* Length of a valid UTF-8 sequence starting at z, or 0. */
-static size_t utf8_len(const unsigned char *z)
+static const char azSixbitJson[65] =
+	"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
+
+/* Length of a valid UTF-8 sequence starting at z (at most nMax bytes
+ * available), or 0. */
+static size_t utf8_len(const unsigned char *z, size_t nMax)
 {
 	unsigned c = z[0];
 	if (c >= 0xC2 && c <= 0xDF)
-		return (z[1] & 0xC0) == 0x80 ? 2 : 0;
+		return nMax >= 2 && (z[1] & 0xC0) == 0x80 ? 2 : 0;
 	if (c >= 0xE0 && c <= 0xEF) {
-		if ((z[1] & 0xC0) != 0x80 || (z[2] & 0xC0) != 0x80)
+		if (nMax < 3 || (z[1] & 0xC0) != 0x80 || (z[2] & 0xC0) != 0x80)
 			return 0;
 		if ((c == 0xE0 && z[1] < 0xA0) || (c == 0xED && z[1] > 0x9F))
 			return 0; /* overlong, or a UTF-16 surrogate */
 		return 3;
 	}
 	if (c >= 0xF0 && c <= 0xF4) {
-		if ((z[1] & 0xC0) != 0x80 || (z[2] & 0xC0) != 0x80 ||
+		if (nMax < 4 || (z[1] & 0xC0) != 0x80 || (z[2] & 0xC0) != 0x80 ||
 		    (z[3] & 0xC0) != 0x80)
 			return 0;
 		if ((c == 0xF0 && z[1] < 0x90) || (c == 0xF4 && z[1] > 0x8F))
@@ -358,15 +377,18 @@ static size_t utf8_len(const unsigned char *z)
  * characters as gpsd writes them (\b \f \n \r \t, else \u00XX), valid UTF-8
  * passed through, and any other byte as \u00XX (its Latin-1 reading, as
  * gpsd does), so the output is valid JSON whatever the input bytes. At most
- * 6 output bytes per input byte. */
-static char *put_str(char *p, const char *zIn)
+ * 6 output bytes per input byte. Stops at a NUL or after nMax bytes, so a
+ * caller-built message whose text lacks its terminator cannot overrun. */
+static char *put_strn(char *p, const char *zIn, size_t nMax)
 {
 	const unsigned char *z = (const unsigned char *)zIn;
+	size_t nLeft = nMax;
 	for (;;) {
-		unsigned c = *z;
+		unsigned c = nLeft ? *z : 0;
 		if (aPlain[c]) {
 			*p++ = (char)c;
 			z++;
+			nLeft--;
 			continue;
 		}
 		if (c == 0)
@@ -375,14 +397,16 @@ static char *put_str(char *p, const char *zIn)
 			*p++ = '\\';
 			*p++ = (char)c;
 			z++;
+			nLeft--;
 			continue;
 		}
 		if (c >= 0x80) {
-			size_t n = utf8_len(z);
+			size_t n = utf8_len(z, nLeft);
 			if (n) {
 				memcpy(p, z, n);
 				p += n;
 				z += n;
+				nLeft -= n;
 				continue;
 			}
 		}
@@ -401,13 +425,22 @@ static char *put_str(char *p, const char *zIn)
 			*p++ = azHex[c & 15];
 		}
 		z++;
+		nLeft--;
 	}
+}
+
+static char *put_str(char *p, const char *z)
+{
+	return put_strn(p, z, SIZE_MAX);
 }
 
 /* gpsd's "data" member: "<bitcount>:<hex of the whole bytes>". */
 static char *put_data(char *p, size_t nBit, const uint8_t *a)
 {
-	size_t i, nByte = (nBit + 7) / 8;
+	size_t i, nByte;
+	if (nBit > ST_AIS_MAX_BITS)
+		nBit = ST_AIS_MAX_BITS; /* a caller-built message can claim more */
+	nByte = (nBit + 7) / 8;
 	p = put_u(p, nBit);
 	*p++ = ':';
 	for (i = 0; i < nByte; i++) {
@@ -429,6 +462,8 @@ static char *put_fmt(char *p, const char *zFmt, double v)
 #define FI(k, v) (LIT(",\"" k "\":"), p = put_i(p, (v)))
 #define FB(k, v) ((v) ? LIT(",\"" k "\":true") : LIT(",\"" k "\":false"))
 #define FS(k, z) (LIT(",\"" k "\":\""), p = put_str(p, (z)), *p++ = '"')
+/* A text member of the message: bounded by its array. */
+#define FT(k, a) (LIT(",\"" k "\":\""), p = put_strn(p, (a), sizeof(a)), *p++ = '"')
 #define FDEG(k, v) (LIT(",\"" k "\":"), p = put_deg6(p, (v)))
 #define FTENTHS(k, v) (LIT(",\"" k "\":"), p = put_tenths(p, (v)))
 #define FDATA(k, n, a) (LIT(",\"" k "\":\""), p = put_data(p, (n), (a)), *p++ = '"')
@@ -462,6 +497,286 @@ static char *put_corner(char *p, const char *zKey, int v, bool bScaled)
 	p = put_fmt(p, "%f", v / 600.0);
 	*p++ = '"';
 	return p;
+}
+
+/* Application-specific payloads (DAC/FID) that gpsd decodes in place of
+ * "data", so that our output matches it on those real messages: IMO236
+ * meteorological and hydrological data (type 8, DAC 1, FID 11), inland
+ * ship static data (type 8, DAC 200, FID 10) and AtoN monitoring data (type
+ * 6, DAC 235/250, FID 10). They are read from bitdata here, so the decoded
+ * message keeps one raw form. Offsets below are from the start of the
+ * message, as in the published layouts. */
+
+/* nBit bits at iStart of a message whose payload (bitdata) starts at bit
+ * iBase; bits outside the payload read as 0. */
+static uint32_t app_bits(const uint8_t *aData, size_t nData, unsigned iBase,
+                         unsigned iStart, unsigned nBit)
+{
+	uint32_t v = 0;
+	unsigned i;
+	for (i = 0; i < nBit; i++) {
+		size_t k = (size_t)(iStart - iBase + i);
+		unsigned bit = k < nData ? (aData[k >> 3] >> (7 - (k & 7))) & 1 : 0;
+		v = v << 1 | bit;
+	}
+	return v;
+}
+
+static int32_t app_sbits(const uint8_t *aData, size_t nData, unsigned iBase,
+                         unsigned iStart, unsigned nBit)
+{
+	uint32_t v = app_bits(aData, nData, iBase, iStart, nBit);
+	if (v >> (nBit - 1))
+		return (int32_t)(v - (1u << (nBit - 1)) - (1u << (nBit - 1)));
+	return (int32_t)v;
+}
+
+/* A signed count of tenths with one decimal, as "%.1f" prints n / 10.0. */
+static char *put_tenths_signed(char *p, int32_t n)
+{
+	if (n < 0) {
+		*p++ = '-';
+		return put_tenths(p, (unsigned)(-(int64_t)n));
+	}
+	return put_tenths(p, (unsigned)n);
+}
+
+static const char *const azTrend[4] = {"steady", "increasing", "decreasing", "N/A"};
+static const char *const azPrecip[8] = {
+	"reserved", "rain", "thunderstorm", "freezing rain", "mixed/ice",
+	"snow", "reserved", "N/A",
+};
+static const char *const azIce[4] = {"no", "yes", "reserved", "N/A"};
+
+static char *put_dac1_fid11(char *p, const uint8_t *a, size_t n, bool bScaled)
+{
+#define B(start, width) app_bits(a, n, 56, start, width)
+	static const struct {
+		const char *zKey;
+		unsigned iStart, nBit;
+		int iOffset;       /* scaled value is (raw - iOffset) ... */
+		bool bTenths;      /* ... in tenths */
+	} aField[] = {
+		{"wspeed", 121, 7, 0, false}, {"wgust", 128, 7, 0, false},
+		{"wdir", 135, 9, 0, false}, {"wgustdir", 144, 9, 0, false},
+		{"humidity", 164, 7, 0, false}, {"airtemp", 153, 11, 600, true},
+		{"dewpoint", 171, 10, 200, true}, {"pressure", 181, 9, -800, false},
+		{"pressuretend", 190, 2, 0, false}, {"visibility", 192, 8, 0, true},
+		{"waterlevel", 200, 9, 100, true}, {"leveltrend", 209, 2, 0, false},
+		{"cspeed", 211, 8, 0, true}, {"cdir", 219, 9, 0, false},
+		{"cspeed2", 228, 8, 0, true}, {"cdir2", 236, 9, 0, false},
+		{"cdepth2", 245, 5, 0, false}, {"cspeed3", 250, 8, 0, true},
+		{"cdir3", 258, 9, 0, false}, {"cdepth3", 267, 5, 0, false},
+		{"waveheight", 272, 8, 0, true}, {"waveperiod", 280, 6, 0, false},
+		{"wavedir", 286, 9, 0, false}, {"swellheight", 295, 8, 0, true},
+		{"swellperiod", 303, 6, 0, false}, {"swelldir", 309, 9, 0, false},
+		{"seastate", 318, 4, 0, false}, {"watertemp", 322, 10, 100, true},
+		{"preciptype", 332, 3, 0, false}, {"salinity", 335, 9, 0, true},
+		{"ice", 344, 2, 0, false},
+	};
+	size_t i;
+	int32_t lat = app_sbits(a, n, 56, 56, 24), lon = app_sbits(a, n, 56, 80, 25);
+	if (bScaled) {
+		/* 1/1000 minute to 4 decimals: ties exist, so printf. */
+		LIT(",\"lat\":");
+		p = put_fmt(p, "%.4f", lat / 60000.0);
+		LIT(",\"lon\":");
+		p = put_fmt(p, "%.4f", lon / 60000.0);
+	} else {
+		FI("lat", lat);
+		FI("lon", lon);
+	}
+	LIT(",\"timestamp\":\"");
+	p = put_upad(p, B(105, 5), 2);
+	*p++ = 'T';
+	p = put_upad(p, B(110, 5), 2);
+	*p++ = ':';
+	p = put_upad(p, B(115, 6), 2);
+	LIT("Z\"");
+	for (i = 0; i < sizeof aField / sizeof aField[0]; i++) {
+		uint32_t v = B(aField[i].iStart, aField[i].nBit);
+		size_t nKey = strlen(aField[i].zKey);
+		*p++ = ',';
+		*p++ = '"';
+		memcpy(p, aField[i].zKey, nKey);
+		p += nKey;
+		LIT("\":");
+		if (bScaled && aField[i].nBit == 2 && aField[i].iStart < 300) {
+			/* pressure and water level trends as words */
+			*p++ = '"';
+			p = put_str(p, azTrend[v & 3]);
+			*p++ = '"';
+		} else if (bScaled && aField[i].bTenths)
+			p = put_tenths_signed(p, (int32_t)v - aField[i].iOffset);
+		else if (bScaled)
+			p = put_i(p, (int64_t)v - aField[i].iOffset);
+		else
+			p = put_u(p, v);
+		if (aField[i].iStart == 332)
+			FS("preciptype_text", azPrecip[v & 7]);
+		else if (aField[i].iStart == 344)
+			FS("ice_text", azIce[v & 3]);
+	}
+	return p;
+#undef B
+}
+
+/* Inland (ERI) ship types: the code, the ITU type it maps to, the legend;
+ * gpsd matches either number, first match wins, the last entry otherwise. */
+static const struct {
+	unsigned code, ais;
+	const char *zLegend;
+} aEriType[] = {
+	{8000, 99, "Vessel, type unknown"},
+	{8010, 79, "Motor freighter"},
+	{8020, 89, "Motor tanker"},
+	{8021, 80, "Motor tanker, liquid cargo, type N"},
+	{8022, 80, "Motor tanker, liquid cargo, type C"},
+	{8023, 89, "Motor tanker, dry cargo as if liquid (e.g. cement)"},
+	{8030, 79, "Container vessel"},
+	{8040, 80, "Gas tanker"},
+	{8050, 79, "Motor freighter, tug"},
+	{8060, 89, "Motor tanker, tug"},
+	{8070, 79, "Motor freighter with one or more ships alongside"},
+	{8080, 89, "Motor freighter with tanker"},
+	{8090, 79, "Motor freighter pushing one or more freighters"},
+	{8100, 89, "Motor freighter pushing at least one tank-ship"},
+	{8110, 79, "Tug, freighter"},
+	{8120, 89, "Tug, tanker"},
+	{8130, 31, "Tug freighter, coupled"},
+	{8140, 31, "Tug, freighter/tanker, coupled"},
+	{8150, 99, "Freightbarge"},
+	{8160, 99, "Tankbarge"},
+	{8161, 90, "Tankbarge, liquid cargo, type N"},
+	{8162, 90, "Tankbarge, liquid cargo, type C"},
+	{8163, 99, "Tankbarge, dry cargo as if liquid (e.g. cement)"},
+	{8170, 99, "Freightbarge with containers"},
+	{8180, 90, "Tankbarge, gas"},
+	{8210, 79, "Pushtow, one cargo barge"},
+	{8220, 79, "Pushtow, two cargo barges"},
+	{8230, 79, "Pushtow, three cargo barges"},
+	{8240, 79, "Pushtow, four cargo barges"},
+	{8250, 79, "Pushtow, five cargo barges"},
+	{8260, 79, "Pushtow, six cargo barges"},
+	{8270, 79, "Pushtow, seven cargo barges"},
+	{8280, 79, "Pushtow, eigth cargo barges"},
+	{8290, 79, "Pushtow, nine or more barges"},
+	{8310, 80, "Pushtow, one tank/gas barge"},
+	{8320, 80, "Pushtow, two barges at least one tanker or gas barge"},
+	{8330, 80, "Pushtow, three barges at least one tanker or gas barge"},
+	{8340, 80, "Pushtow, four barges at least one tanker or gas barge"},
+	{8350, 80, "Pushtow, five barges at least one tanker or gas barge"},
+	{8360, 80, "Pushtow, six barges at least one tanker or gas barge"},
+	{8370, 80, "Pushtow, seven barges at least one tanker or gas barg"},
+	{0, 0, "Illegal ship type value."},
+};
+
+static const char *const azHazard[6] = {
+	"0 blue cones/lights", "1 blue cone/light", "2 blue cones/lights",
+	"3 blue cones/lights", "4 B-Flag", "Unknown",
+};
+static const char *const azLoaded[3] = {"N/A (default)", "Unloaded", "Loaded"};
+
+static char *put_dac200_fid10(char *p, const uint8_t *a, size_t n)
+{
+#define B(start, width) app_bits(a, n, 56, start, width)
+	char zVin[9];
+	unsigned i, type = B(127, 14), loaded = B(155, 2);
+	for (i = 0; i < 8; i++) {
+		char c = azSixbitJson[B(56 + 6 * i, 6)];
+		if (c == '@')
+			break;
+		zVin[i] = c;
+	}
+	while (i > 0 && zVin[i - 1] == ' ')
+		i--;
+	zVin[i] = 0;
+	FS("vin", zVin);
+	FU("length", B(104, 13));
+	FU("beam", B(117, 10));
+	FU("shiptype", type);
+	for (i = 0; aEriType[i].code; i++)
+		if (aEriType[i].code == type || aEriType[i].ais == type)
+			break;
+	FS("shiptype_text", aEriType[i].zLegend);
+	FU("hazard", B(141, 3));
+	FS("hazard_text", azHazard[B(141, 3)]);
+	FU("draught", B(144, 11));
+	FU("loaded", loaded);
+	FS("loaded_text", loaded < 3 ? azLoaded[loaded] : "INVALID LOAD STATUS");
+	FB("speed_q", B(157, 1));
+	FB("course_q", B(158, 1));
+	FB("heading_q", B(159, 1));
+	return p;
+#undef B
+}
+
+static const char *const azRacon[4] = {
+	"No RACON installed", "RACON not monitored", "RACON operational", "RACON ERROR",
+};
+static const char *const azLight[4] = {
+	"No light or no monitoring", "Light ON", "Light OFF", "Light ERROR",
+};
+
+/* 0.05 V units: "%.2f" when scaled and not zero, as gpsd. */
+static char *put_volts(char *p, const char *zKey, unsigned v, bool bScaled)
+{
+	size_t nKey = strlen(zKey);
+	*p++ = ',';
+	*p++ = '"';
+	memcpy(p, zKey, nKey);
+	p += nKey;
+	*p++ = '"';
+	*p++ = ':';
+	if (!bScaled || v == 0)
+		return put_u(p, v);
+	p = put_u(p, v * 5 / 100);
+	*p++ = '.';
+	return put_upad(p, v * 5 % 100, 2);
+}
+
+static char *put_dac235_fid10(char *p, const uint8_t *a, size_t n, bool bScaled)
+{
+#define B(start, width) app_bits(a, n, 88, start, width)
+	FB("off_pos", B(131, 1));
+	FB("alarm", B(122, 1));
+	FU("stat_ext", B(123, 8));
+	p = put_volts(p, "ana_int", B(88, 10), bScaled);
+	p = put_volts(p, "ana_ext1", B(98, 10), bScaled);
+	p = put_volts(p, "ana_ext2", B(108, 10), bScaled);
+	FU("racon", B(118, 2));
+	FS("racon_text", azRacon[B(118, 2)]);
+	FU("light", B(120, 2));
+	FS("light_text", azLight[B(120, 2)]);
+	return p;
+#undef B
+}
+
+/* The decoded members for a known application payload, or NULL to print
+ * "data". The length and sanity conditions are gpsd's, so that we decode
+ * exactly the messages it does. */
+static char *put_app(char *p, const st_ais_msg *m, bool bScaled)
+{
+	if (m->type == 8) {
+		const uint8_t *a = m->type8.bitdata;
+		size_t n = m->type8.bitcount;
+		/* Real senders leave out trailing bits (288 payload bits
+		 * seen for 290 defined); gpsd decodes whatever is there with
+		 * the rest as 0, and so do we. */
+		if (m->type8.dac == 1 && m->type8.fid == 11)
+			return put_dac1_fid11(p, a, n, bScaled);
+		/* Exactly one slot, and a hazard code in range: otherwise
+		 * gpsd takes it for some other DAC 200 use. */
+		if (m->type8.dac == 200 && m->type8.fid == 10 && n == 168 - 56 &&
+		    app_bits(a, n, 56, 141, 3) < 6)
+			return put_dac200_fid10(p, a, n);
+	} else if (m->type == 6) {
+		if ((m->type6.dac == 235 || m->type6.dac == 250) &&
+		    m->type6.fid == 10 && m->type6.bitcount == 136 - 88)
+			return put_dac235_fid10(p, m->type6.bitdata,
+			                        m->type6.bitcount, bScaled);
+	}
+	return NULL;
 }
 
 static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
@@ -534,8 +849,8 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 	case 5:
 		FU("imo", m->type5.imo);
 		FU("ais_version", m->type5.ais_version);
-		FS("callsign", m->type5.callsign);
-		FS("shipname", m->type5.shipname);
+		FT("callsign", m->type5.callsign);
+		FT("shipname", m->type5.shipname);
 		FU("shiptype", m->type5.shiptype);
 		FS("shiptype_text", shiptype_text(m->type5.shiptype));
 		FU("to_bow", m->type5.to_bow);
@@ -557,7 +872,7 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 			FTENTHS("draught", m->type5.draught);
 		else
 			FU("draught", m->type5.draught);
-		FS("destination", m->type5.destination);
+		FT("destination", m->type5.destination);
 		FU("dte", m->type5.dte);
 		break;
 	case 6:
@@ -566,7 +881,13 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		FB("retransmit", m->type6.retransmit);
 		FU("dac", m->type6.dac);
 		FU("fid", m->type6.fid);
-		FDATA("data", m->type6.bitcount, m->type6.bitdata);
+		{
+			char *pApp = put_app(p, m, bScaled);
+			if (pApp)
+				p = pApp;
+			else
+				FDATA("data", m->type6.bitcount, m->type6.bitdata);
+		}
 		break;
 	case 7:
 	case 13:
@@ -578,7 +899,13 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 	case 8:
 		FU("dac", m->type8.dac);
 		FU("fid", m->type8.fid);
-		FDATA("data", m->type8.bitcount, m->type8.bitdata);
+		{
+			char *pApp = put_app(p, m, bScaled);
+			if (pApp)
+				p = pApp;
+			else
+				FDATA("data", m->type8.bitcount, m->type8.bitdata);
+		}
 		break;
 	case 9:
 		if (!bScaled) {
@@ -620,10 +947,10 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		FU("seqno", m->type12.seqno);
 		FU("dest_mmsi", m->type12.dest_mmsi);
 		FB("retransmit", m->type12.retransmit);
-		FS("text", m->type12.text);
+		FT("text", m->type12.text);
 		break;
 	case 14:
-		FS("text", m->type14.text);
+		FT("text", m->type14.text);
 		break;
 	case 15:
 		FU("mmsi1", m->type15.mmsi1);
@@ -694,7 +1021,7 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		FU("heading", m->type19.heading);
 		FU("second", m->type19.second);
 		FU("regional", m->type19.regional);
-		FS("shipname", m->type19.shipname);
+		FT("shipname", m->type19.shipname);
 		FU("shiptype", m->type19.shiptype);
 		FS("shiptype_text", shiptype_text(m->type19.shiptype));
 		FU("to_bow", m->type19.to_bow);
@@ -728,7 +1055,7 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 	case 21:
 		FU("aid_type", m->type21.aid_type);
 		FS("aid_type_text", azAidType[m->type21.aid_type & 31]);
-		FS("name", m->type21.name);
+		FT("name", m->type21.name);
 		/* gpsd moves accuracy after the position when scaled. */
 		if (bScaled) {
 			FLONLAT(m->type21.lon, m->type21.lat);
@@ -792,14 +1119,14 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		else if (!bMerged)
 			LIT(",\"part\":\"B\"");
 		if (m->type24.part == 0 || bMerged)
-			FS("shipname", m->type24.shipname);
+			FT("shipname", m->type24.shipname);
 		if (m->type24.part == 1) {
 			FU("shiptype", m->type24.shiptype);
 			FS("shiptype_text", shiptype_text(m->type24.shiptype));
-			FS("vendorid", m->type24.vendorid);
+			FT("vendorid", m->type24.vendorid);
 			FU("model", m->type24.model);
 			FU("serial", m->type24.serial);
-			FS("callsign", m->type24.callsign);
+			FT("callsign", m->type24.callsign);
 			if (m->mmsi / 10000000 == 98) {
 				FU("mothership_mmsi", m->type24.mothership_mmsi);
 			} else {

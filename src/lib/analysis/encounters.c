@@ -158,8 +158,8 @@ st_status st_stage_encounters(const st_model *m, const st_gazetteer *g,
 					size_t i = w.aOrder[k];
 					double s = st__speed_kn(m, w.aOrder, k, kFirst);
 					ok = s >= 0 && s < p->enc_max_sog_kn &&
-					     st_gazetteer_nearest(g, st_model_lat(m, i), st_model_lon(m, i),
-					                          p->enc_min_port_km, NULL) < 0;
+					     !st__gazetteer_any(g, st_model_lat(m, i), st_model_lon(m, i),
+					                        p->enc_min_port_km);
 					if (ok && nRunPos > runStart &&
 					    m->aT[i] - m->aT[aRunPos[nRunPos - 1]] > maxGap)
 						ok = -1;

@@ -33,4 +33,7 @@ double st__speed_kn(const st_model *m, const size_t *aOrder, size_t k, size_t kF
 /* Distance from a port in km (0 inside a polygon port). */
 double st__port_km(const st_port *p, double lat, double lon);
 
+/* Whether any port lies within maxKm (stops at the first one found). */
+int st__gazetteer_any(const st_gazetteer *g, double lat, double lon, double maxKm);
+
 #endif

@@ -518,22 +518,73 @@ double st__port_km(const st_port *p, double lat, double lon)
 
 #define port_distance st__port_km
 
-int st_gazetteer_nearest(const st_gazetteer *g, double lat, double lon,
-                         double maxKm, double *pKm)
+/* A port whose centre is farther in latitude alone than maxKm (plus its
+ * own extent for a polygon) cannot qualify: skip its haversine. */
+static int lat_excludes(const st_port *p, double lat, double maxKm)
+{
+	double dLat = fabs(lat - p->lat) * KM_PER_DEG;
+	if (p->nVert)
+		dLat -= p->radius_km;
+	return dLat > maxKm;
+}
+
+/* Candidates are compared by the haversine term h = sin^2(dlat/2) +
+ * cos(lat1) cos(lat2) sin^2(dlon/2), which grows with distance, so the
+ * arcsine and square root are paid once for the winner, not per port. */
+#define EARTH_KM 6371.0088
+#define DEG (M_PI / 180.0)
+
+static double h_of_km(double km)
+{
+	if (km >= M_PI * EARTH_KM)
+		return 1.0;
+	double s = sin(km / (2.0 * EARTH_KM));
+	return s * s;
+}
+
+static double km_of_h(double h)
+{
+	return 2.0 * EARTH_KM * asin(sqrt(h > 1.0 ? 1.0 : h));
+}
+
+#define CONSIDER(i)                                                            \
+	do {                                                                   \
+		const st_port *pP_ = &g->aPort[i];                             \
+		if (lat_excludes(pP_, lat, bestKm))                            \
+			break;                                                 \
+		if (pP_->nVert) {                                              \
+			double d_ = st__port_km(pP_, lat, lon);                \
+			if (d_ <= bestKm) {                                    \
+				bestKm = d_;                                   \
+				bestH = h_of_km(d_);                           \
+				best = (i);                                    \
+				if (any)                                       \
+					goto found;                            \
+			}                                                      \
+			break;                                                 \
+		}                                                              \
+		double sLat_ = sin((pP_->lat - lat) * DEG * 0.5);              \
+		double sLon_ = sin((pP_->lon - lon) * DEG * 0.5);              \
+		double h_ = sLat_ * sLat_ + cosLat * cos(pP_->lat * DEG) * sLon_ * sLon_; \
+		if (h_ <= bestH) {                                             \
+			bestH = h_;                                            \
+			bestKm = km_of_h(h_);                                  \
+			best = (i);                                            \
+			if (any)                                               \
+				goto found;                                    \
+		}                                                              \
+	} while (0)
+
+/* Nearest port within maxKm, or with `any` the first one found. */
+static int search(const st_gazetteer *g, double lat, double lon, double maxKm,
+                  double *pKm, int any)
 {
 	int best = -1;
-	double bestKm = maxKm;
+	double bestKm = maxKm, bestH = h_of_km(maxKm), cosLat = cos(lat * DEG);
 	if (!g->aCellStart || !g->nPort) {
-		for (int i = 0; i < g->nPort; i++) {
-			double d = port_distance(&g->aPort[i], lat, lon);
-			if (d <= bestKm) {
-				bestKm = d;
-				best = i;
-			}
-		}
-		if (pKm)
-			*pKm = bestKm;
-		return best;
+		for (int i = 0; i < g->nPort; i++)
+			CONSIDER(i);
+		goto found;
 	}
 	int y = (int)floor((lat + 90.0) / g->cellDeg);
 	int x = (int)floor((lon + 180.0) / g->cellDeg);
@@ -544,14 +595,8 @@ int st_gazetteer_nearest(const st_gazetteer *g, double lat, double lon,
 	if (maxKm <= g->reachKm) {
 		/* every port within reach is listed in this very cell */
 		size_t cell = (size_t)y * g->nLonCell + ((x % g->nLonCell) + g->nLonCell) % g->nLonCell;
-		for (uint32_t k = g->aCellStart[cell]; k < g->aCellStart[cell + 1]; k++) {
-			int i = (int)g->aCellPort[k];
-			double d = port_distance(&g->aPort[i], lat, lon);
-			if (d <= bestKm) {
-				bestKm = d;
-				best = i;
-			}
-		}
+		for (uint32_t k = g->aCellStart[cell]; k < g->aCellStart[cell + 1]; k++)
+			CONSIDER((int)g->aCellPort[k]);
 	} else {
 		double extra = maxKm - g->reachKm;
 		int dy = (int)ceil(extra / KM_PER_DEG / g->cellDeg);
@@ -565,18 +610,24 @@ int st_gazetteer_nearest(const st_gazetteer *g, double lat, double lon,
 			for (int xx = x - dx; xx <= x + dx; xx++) {
 				int xw = ((xx % g->nLonCell) + g->nLonCell) % g->nLonCell;
 				size_t cell = (size_t)yy * g->nLonCell + xw;
-				for (uint32_t k = g->aCellStart[cell]; k < g->aCellStart[cell + 1]; k++) {
-					int i = (int)g->aCellPort[k];
-					double d = port_distance(&g->aPort[i], lat, lon);
-					if (d <= bestKm) {
-						bestKm = d;
-						best = i;
-					}
-				}
+				for (uint32_t k = g->aCellStart[cell]; k < g->aCellStart[cell + 1]; k++)
+					CONSIDER((int)g->aCellPort[k]);
 			}
 		}
 	}
+found:
 	if (pKm)
 		*pKm = best >= 0 ? bestKm : maxKm;
 	return best;
+}
+
+int st_gazetteer_nearest(const st_gazetteer *g, double lat, double lon,
+                         double maxKm, double *pKm)
+{
+	return search(g, lat, lon, maxKm, pKm, 0);
+}
+
+int st__gazetteer_any(const st_gazetteer *g, double lat, double lon, double maxKm)
+{
+	return search(g, lat, lon, maxKm, NULL, 1) >= 0;
 }

@@ -58,9 +58,11 @@ static double pos_km(const st_model *m, size_t a, size_t b)
  * possible: at most seg_max_speed_kn, or REPORTED_MULT times the faster of
  * the two reported speeds, so that a fast craft that says it is fast is not
  * split into pieces (GFW's segmenter allows the same). */
-static int fits(const st_model *m, const st_params *p, size_t iLast, size_t i)
+static int fits(const st_model *m, const st_params *p, size_t iLast, size_t i,
+                double *pKm)
 {
 	double km = pos_km(m, iLast, i);
+	*pKm = km;
 	double h = (double)(m->aT[i] - m->aT[iLast]) / ST__MS_PER_H;
 	double kn = p->seg_max_speed_kn;
 	double s0 = st_model_sog(m, iLast) * REPORTED_MULT, s1 = st_model_sog(m, i) * REPORTED_MULT;
@@ -99,9 +101,9 @@ st_status st_stage_segments(const st_model *m, const st_params *p, st_events *e)
 			double bestKm = 0;
 			for (int k = 0; k < nOpen; k++) {
 				const st_segment *s = &e->aSegment[aOpen[k]];
-				if (!fits(m, p, s->iLast, i))
+				double km;
+				if (!fits(m, p, s->iLast, i, &km))
 					continue;
-				double km = pos_km(m, s->iLast, i);
 				if (best < 0 || km < bestKm) {
 					best = k;
 					bestKm = km;
@@ -125,7 +127,8 @@ st_status st_stage_segments(const st_model *m, const st_params *p, st_events *e)
 				int isOpen = 0;
 				for (int o = 0; o < nOpen; o++)
 					isOpen |= aOpen[o] == aTail[k];
-				if (isOpen || !fits(m, p, s->iLast, i))
+				double km;
+				if (isOpen || !fits(m, p, s->iLast, i, &km))
 					continue;
 				if (tail < 0 || s->t1 > e->aSegment[aTail[tail]].t1)
 					tail = k;
@@ -188,6 +191,15 @@ int st__walk_vessel(st__walk *w, const st_model *m, const st_events *e,
 			return -1;
 		w->aStart = a;
 		w->nStartAlloc = nTr + 1;
+	}
+	if (nTr == 1) {
+		/* the common case: one transmitter, positions already in order */
+		for (size_t k = 0; k < pV->nPos; k++)
+			w->aOrder[k] = pV->iFirst + k;
+		w->aStart[0] = 0;
+		w->aStart[1] = pV->nPos;
+		*pTrack0 = lo;
+		return 1;
 	}
 	/* counting sort by track keeps time order inside each track */
 	memset(w->aStart, 0, (nTr + 1) * sizeof *w->aStart);
@@ -410,6 +422,13 @@ st_status st_stage_gaps(const st_model *m, const st_gazetteer *g,
 	st__walk w;
 	memset(&w, 0, sizeof w);
 	int64_t minGap = (int64_t)(p->gap_min_h * ST__MS_PER_H);
+	int *aConcern = malloc(((size_t)g->nPort + 1) * sizeof *aConcern);
+	int nConcern = 0;
+	if (!aConcern)
+		goto nomem;
+	for (int q = 0; q < g->nPort; q++)
+		if (g->aPort[q].concern)
+			aConcern[nConcern++] = q;
 	for (size_t v = 0; v < m->nVessel; v++) {
 		uint32_t track0;
 		int nTr = st__walk_vessel(&w, m, e, &m->aVessel[v], &track0);
@@ -442,10 +461,9 @@ st_status st_stage_gaps(const st_model *m, const st_gazetteer *g,
 				pG->iPossible = (uint32_t)e->nPossible;
 				double hTravel = pG->hours - p->gap_port_min_stay_h;
 				double kmMax = hTravel * p->gap_port_speed_kn * ST__KN_KMH;
-				for (int q = 0; hTravel > 0 && q < g->nPort; q++) {
+				for (int c = 0; hTravel > 0 && c < nConcern; c++) {
+					int q = aConcern[c];
 					const st_port *pt = &g->aPort[q];
-					if (!pt->concern)
-						continue;
 					double km = st_haversine_km(lat0, lon0, pt->lat, pt->lon) +
 					            st_haversine_km(pt->lat, pt->lon, lat1, lon1);
 					if (km > kmMax)
@@ -460,9 +478,11 @@ st_status st_stage_gaps(const st_model *m, const st_gazetteer *g,
 		}
 	}
 	st__walk_free(&w);
+	free(aConcern);
 	return ST_OK;
 nomem:
 	st__walk_free(&w);
+	free(aConcern);
 	return ST_ENOMEM;
 }
 
@@ -486,16 +506,14 @@ st_status st_stage_loitering(const st_model *m, const st_gazetteer *g,
 		for (int tr = 0; tr < nTr; tr++) {
 			size_t kFirst = w.aStart[tr], kEnd = w.aStart[tr + 1];
 			size_t kRun = SIZE_MAX;
-			double km = 0, minPortKm = 0;
+			double km = 0;
 			for (size_t k = kFirst; k <= kEnd; k++) {
 				int ok = 0;
-				double portKm = 0;
 				if (k < kEnd) {
 					size_t i = w.aOrder[k];
 					double s = st__speed_kn(m, w.aOrder, k, kFirst);
 					if (s >= 0 && s < p->loiter_max_sog_kn &&
-					    st_gazetteer_nearest(g, st_model_lat(m, i), st_model_lon(m, i),
-					                         shoreKm, &portKm) < 0)
+					    !st__gazetteer_any(g, st_model_lat(m, i), st_model_lon(m, i), shoreKm))
 						ok = 1;
 					if (ok && kRun != SIZE_MAX &&
 					    m->aT[i] - m->aT[w.aOrder[k - 1]] > maxGap)
@@ -503,8 +521,6 @@ st_status st_stage_loitering(const st_model *m, const st_gazetteer *g,
 				}
 				if (ok == 1 && kRun != SIZE_MAX) {
 					km += pos_km(m, w.aOrder[k - 1], w.aOrder[k]);
-					if (portKm < minPortKm)
-						minPortKm = portKm;
 					continue;
 				}
 				if (kRun != SIZE_MAX) {
@@ -520,7 +536,10 @@ st_status st_stage_loitering(const st_model *m, const st_gazetteer *g,
 						pL->t1 = m->aT[iB];
 						pL->hours = (double)(pL->t1 - pL->t0) / ST__MS_PER_H;
 						pL->km = km;
-						pL->port_km = minPortKm;
+						double dPort;
+						pL->port_km = st_gazetteer_nearest(g, st_model_lat(m, iMid),
+						                                   st_model_lon(m, iMid), 1000.0,
+						                                   &dPort) >= 0 ? dPort : NAN;
 						pL->lat = st_model_lat(m, iMid);
 						pL->lon = st_model_lon(m, iMid);
 						pL->nPoint = (uint32_t)(k - kRun);
@@ -532,7 +551,6 @@ st_status st_stage_loitering(const st_model *m, const st_gazetteer *g,
 				if (ok != 0) {
 					kRun = k;
 					km = 0;
-					minPortKm = portKm;
 				}
 			}
 		}

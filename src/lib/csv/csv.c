@@ -126,10 +126,20 @@ static bool has_nocase(const char *z, size_t n, const char *zLit)
 /* Values exporters write for "nothing here". */
 static bool is_na(const char *z, size_t n)
 {
-	return n == 0 || eq_nocase(z, n, "NA") || eq_nocase(z, n, "N/A") ||
-	       eq_nocase(z, n, "null") || eq_nocase(z, n, "nan") ||
-	       eq_nocase(z, n, "none") || eq_nocase(z, n, "unknown") ||
-	       eq_nocase(z, n, "undefined");
+	if (n == 0)
+		return true;
+	/* Called for every field of every row: the first letter settles
+	 * nearly all of them. */
+	switch (z[0] | 0x20) {
+	case 'n':
+		return eq_nocase(z, n, "NA") || eq_nocase(z, n, "N/A") ||
+		       eq_nocase(z, n, "null") || eq_nocase(z, n, "nan") ||
+		       eq_nocase(z, n, "none");
+	case 'u':
+		return eq_nocase(z, n, "unknown") || eq_nocase(z, n, "undefined");
+	default:
+		return false;
+	}
 }
 
 static const double aPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
@@ -430,7 +440,7 @@ st_format st__csv_detect(const char *z, size_t n)
 	const char *z0 = aF[0].z;
 	size_t n0 = aF[0].n;
 	trim(&z0, &n0);
-	if (mmsi && mobile && eq_nocase(z0, n0, "# Timestamp"))
+	if (mmsi && mobile && (eq_nocase(z0, n0, "# Timestamp") || eq_nocase(z0, n0, "Timestamp")))
 		return ST_FMT_DMA_CSV;
 	if (mmsi && noaaTime)
 		return ST_FMT_NOAA_CSV;
@@ -1009,22 +1019,33 @@ int st__csv_split(const char *z, size_t n, char delim, st__csv_field *aField,
                   int nMax, char *zScratch)
 {
 	int nF = 0;
-	if (!memchr(z, '"', n)) {
-		const char *zP = z, *zE = z + n;
-		for (;;) {
+	/* Fast path, one pass: fields are short, so a byte loop beats a
+	 * memchr call per field. A quote anywhere sends the row to the
+	 * RFC 4180 path below. */
+	size_t iStart = 0, i = 0;
+	for (; i < n; i++) {
+		char c = z[i];
+		if (c == delim) {
 			if (nF == nMax)
 				return -3;
-			const char *zD = memchr(zP, delim, (size_t)(zE - zP));
-			aField[nF].z = zP;
-			aField[nF].n = (size_t)((zD ? zD : zE) - zP);
+			aField[nF].z = z + iStart;
+			aField[nF].n = i - iStart;
 			nF++;
-			if (!zD)
-				return nF;
-			zP = zD + 1;
+			iStart = i + 1;
+		} else if (c == '"') {
+			break;
 		}
 	}
+	if (i == n) {
+		if (nF == nMax)
+			return -3;
+		aField[nF].z = z + iStart;
+		aField[nF].n = n - iStart;
+		return nF + 1;
+	}
+	nF = 0;
 	char *w = zScratch;
-	size_t i = 0;
+	i = 0;
 	for (;;) {
 		if (i < n && z[i] == '"') {
 			i++;

@@ -44,6 +44,7 @@ struct st_nmea {
 	uint8_t nPendSrc;
 	char zPendSrc[MAX_SRC];
 	unsigned nUsed;
+	uint64_t oldest;        /* no used slot's lastLine is below this */
 	st_ais_msg scratch;     /* when the caller passes no output */
 	slot aSlot[ST_NMEA_SLOTS];
 };
@@ -139,13 +140,23 @@ static void drop_slot(st_nmea *dec, slot *sl, st_reject why)
 	dec->nUsed--;
 }
 
+/* Drops the messages not continued within ST_NMEA_STALE_LINES lines.
+ * dec->oldest spares the scan until one of them can be stale. */
 static void sweep_stale(st_nmea *dec, uint64_t iLine)
 {
+	if (iLine - dec->oldest <= ST_NMEA_STALE_LINES)
+		return;
+	uint64_t oldest = iLine;
 	for (unsigned i = 0; i < ST_NMEA_SLOTS && dec->nUsed; i++) {
 		slot *sl = &dec->aSlot[i];
-		if (sl->nNext && iLine - sl->lastLine > ST_NMEA_STALE_LINES)
+		if (!sl->nNext)
+			continue;
+		if (iLine - sl->lastLine > ST_NMEA_STALE_LINES)
 			drop_slot(dec, sl, ST_REJ_STALE);
+		else if (sl->lastLine < oldest)
+			oldest = sl->lastLine;
 	}
+	dec->oldest = oldest;
 }
 
 void st_nmea_finish(st_nmea *dec)
@@ -156,12 +167,30 @@ void st_nmea_finish(st_nmea *dec)
 	dec->bPending = false;
 }
 
+/* Copies n <= 32 bytes with two overlapping fixed-size moves: a variable
+ * memcpy of a few bytes costs more than the rest of a sentence. */
+static inline void small_copy(char *zDst, const char *zSrc, size_t n)
+{
+	if (n >= 16) {
+		memcpy(zDst, zSrc, 16);
+		memcpy(zDst + n - 16, zSrc + n - 16, 16);
+	} else if (n >= 8) {
+		memcpy(zDst, zSrc, 8);
+		memcpy(zDst + n - 8, zSrc + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(zDst, zSrc, 4);
+		memcpy(zDst + n - 4, zSrc + n - 4, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			zDst[i] = zSrc[i];
+	}
+}
+
 static void copy_src(char *zDst, size_t nDst, const char *zSrc, size_t nSrc)
 {
 	if (nSrc > nDst - 1)
 		nSrc = nDst - 1; /* longer than any real station name */
-	if (nSrc)
-		memcpy(zDst, zSrc, nSrc);
+	small_copy(zDst, zSrc, nSrc);
 	zDst[nSrc] = 0;
 }
 
@@ -193,8 +222,9 @@ static inline bool talker_ok(char a, char b)
 }
 
 /* Radio channel: A and B are the AIS channels, 1 and 2 the same written as
- * numbers; C and D appear in real shore-station feeds (AisLib's samples)
- * for the long-range channels 75 and 76, so they are accepted too. */
+ * numbers by some receivers. C and D appear in real recorded feeds
+ * (AisLib's comment-block sample uses C); the channel is not part of the
+ * payload, so such a sentence is kept rather than lost. */
 static inline bool channel_ok(char c)
 {
 	return (c >= 'A' && c <= 'D') || c == '1' || c == '2';
@@ -227,13 +257,14 @@ static st_status on_fragment(st_nmea *dec, uint64_t iLine, const sentence *S,
 	/* The count is part of the key, so a fragment claiming another count
 	 * than the message held under the same id does not match it: a first
 	 * fragment replaces it, a later one is an orphan. */
-	if (dec->nUsed) {
-		for (unsigned i = 0; i < ST_NMEA_SLOTS; i++) {
-			slot *p = &dec->aSlot[i];
-			if (p->nNext && same_key(p, S, L)) {
-				sl = p;
-				break;
-			}
+	for (unsigned i = 0, nSeen = 0; nSeen < dec->nUsed && i < ST_NMEA_SLOTS; i++) {
+		slot *p = &dec->aSlot[i];
+		if (!p->nNext)
+			continue;
+		nSeen++;
+		if (same_key(p, S, L)) {
+			sl = p;
+			break;
 		}
 	}
 	if (S->nNum == 1) {
@@ -258,7 +289,8 @@ static st_status on_fragment(st_nmea *dec, uint64_t iLine, const sentence *S,
 					break;
 				}
 		}
-		dec->nUsed++;
+		if (dec->nUsed++ == 0)
+			dec->oldest = iLine;
 		sl->nTotal = (uint8_t)S->nTotal;
 		sl->nNext = 2;
 		sl->aLine[0] = iLine;
@@ -272,8 +304,7 @@ static st_status on_fragment(st_nmea *dec, uint64_t iLine, const sentence *S,
 		sl->seq = S->seq;
 		sl->own = S->own;
 		sl->nSrc = (uint8_t)(L->nSrc < MAX_SRC ? L->nSrc : MAX_SRC);
-		if (sl->nSrc)
-			memcpy(sl->zSrc, L->zSrc, sl->nSrc);
+		small_copy(sl->zSrc, L->zSrc, sl->nSrc);
 		memcpy(sl->aPay, S->zPay, S->nPay);
 		sl->nPay = (uint16_t)S->nPay;
 		dec->stats.held++;
@@ -297,7 +328,7 @@ static st_status on_fragment(st_nmea *dec, uint64_t iLine, const sentence *S,
 		sl->t = L->t;
 	if (!sl->nSrc && L->nSrc) {
 		sl->nSrc = (uint8_t)(L->nSrc < MAX_SRC ? L->nSrc : MAX_SRC);
-		memcpy(sl->zSrc, L->zSrc, sl->nSrc);
+		small_copy(sl->zSrc, L->zSrc, sl->nSrc);
 	}
 	sl->aLine[sl->nNext - 1] = iLine;
 	sl->lastLine = iLine;
@@ -359,6 +390,54 @@ static bool parse_fields(const char *p, const char *star, sentence *S)
 	return st__nmea_armour_ok(S->zPay, S->nPay);
 }
 
+/* The fast path: a complete single-sentence VDM, "!xxVDM,1,1,,C,payload,F*hh"
+ * ending at end, checked at fixed offsets with its checksum, then decoded.
+ * The payload's armour is left to st_ais_decode(), which refuses any
+ * character outside it (ais.h); on any failure nothing has been counted and
+ * the general parser decides the line, so this path only ever accepts and
+ * every line gets the same bucket whichever path it took. */
+static bool fast_single(st_nmea *dec, uint64_t iLine, const char *z,
+                        const char *end, const linectx *L, st_ais_msg *out,
+                        st_nmea_meta *meta)
+{
+	size_t n = (size_t)(end - z);
+	if (n < 20 || z[0] != '!' || end[-3] != '*' || end[-5] != ',' ||
+	    memcmp(z + 3, "VDM,1,1,,", 9) != 0 || z[13] != ',' ||
+	    !channel_ok(z[12]) || !talker_ok(z[1], z[2]) || end[-4] < '0' ||
+	    end[-4] > '5' ||
+	    (int)st__nmea_xor(z + 1, n - 4) != st__nmea_hex2(end - 2) ||
+	    st_ais_decode(z + 14, n - 19, (unsigned)(end[-4] - '0'), out) != ST_OK)
+		return false;
+	dec->stats.sentences++;
+	fill_meta(meta, L->t, L->zSrc, L->nSrc, z + 1, z[12], false);
+	meta->line = meta->first_line = iLine;
+	meta->sentences = 1;
+	count_message(dec, out, 1);
+	return true;
+}
+
+/* Decodes a single-sentence message starting at z (the '!') whose
+ * sentence ends at end, with the payload at zPay. */
+static st_status single(st_nmea *dec, uint64_t iLine, const char *zPay,
+                        size_t nPay, const char *z, const char *end,
+                        const linectx *L, const char *zLine, size_t nLine,
+                        st_ais_msg *out, st_nmea_meta *meta, st_reject *pRej)
+{
+	if (st_ais_decode(zPay, nPay, (unsigned)(end[-4] - '0'), out) != ST_OK)
+		return reject(dec, iLine, ST_REJ_MALFORMED, zLine, nLine, pRej);
+	fill_meta(meta, L->t, L->zSrc, L->nSrc, z + 1, zPay[-2] == ',' ? 0 : zPay[-2],
+	          z[5] == 'O');
+	meta->line = meta->first_line = iLine;
+	meta->sentences = 1;
+	count_message(dec, out, 1);
+	return ST_OK;
+}
+
+/* Kept out of line so that st_nmea_feed stays a small function for the
+ * fast path (its register saves and stack frame are paid on every line). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static st_status general(st_nmea *dec, uint64_t iLine, const char *zLine,
                          const char *end, size_t nLine, st_ais_msg *out,
                          st_nmea_meta *meta, st_reject *pRej)
@@ -412,13 +491,25 @@ static st_status general(st_nmea *dec, uint64_t iLine, const char *zLine,
 		dec->bPending = true;
 		dec->tPending = L.t;
 		dec->nPendSrc = (uint8_t)(L.nSrc < MAX_SRC ? L.nSrc : MAX_SRC);
-		if (dec->nPendSrc)
-			memcpy(dec->zPendSrc, L.zSrc, dec->nPendSrc);
+		small_copy(dec->zPendSrc, L.zSrc, dec->nPendSrc);
 		dec->stats.meta_lines++;
 		return ST_EAGAIN;
 	}
 	if (p == end || (*p != '!' && *p != '$'))
 		return reject(dec, iLine, ST_REJ_UNPARSEABLE, zLine, nLine, pRej);
+	if (end - p >= 20 && end[-3] == '*') {
+		/* The common tag-block line, e.g. \c:1565218798*53\!BSVDM...
+		 * (the pending metadata is applied again below, harmlessly,
+		 * if this is not it). */
+		if (bPending && L.t == ST_TIME_NONE)
+			L.t = dec->tPending;
+		if (bPending && !L.zSrc && dec->nPendSrc) {
+			L.zSrc = dec->zPendSrc;
+			L.nSrc = dec->nPendSrc;
+		}
+		if (fast_single(dec, iLine, p, end, &L, out, meta))
+			return ST_OK;
+	}
 
 	/* Address field: 1..6 letters or digits, then a comma. */
 	const char *a = p + 1, *q = a;
@@ -429,6 +520,8 @@ static st_status general(st_nmea *dec, uint64_t iLine, const char *zLine,
 		return reject(dec, iLine, ST_REJ_UNPARSEABLE, zLine, nLine, pRej);
 	size_t nAddr = (size_t)(q - a);
 	sentence S;
+	/* '$' in front of VDM/VDO is read as AIS too: the lead character
+	 * carries no data and the checksum covers the same bytes either way. */
 	bool bAis = nAddr == 5 && a[2] == 'V' && a[3] == 'D' &&
 	            (a[4] == 'M' || a[4] == 'O') && talker_ok(a[0], a[1]);
 	const char *star = memchr(q, '*', (size_t)(end - q));
@@ -488,13 +581,8 @@ static st_status general(st_nmea *dec, uint64_t iLine, const char *zLine,
 	S.own = a[4] == 'O';
 	if (S.nTotal > 1)
 		return on_fragment(dec, iLine, &S, &L, zLine, nLine, out, meta, pRej);
-	if (st_ais_decode(S.zPay, S.nPay, S.fill, out) != ST_OK)
-		return reject(dec, iLine, ST_REJ_MALFORMED, zLine, nLine, pRej);
-	fill_meta(meta, L.t, L.zSrc, L.nSrc, S.talker, S.channel, S.own);
-	meta->line = meta->first_line = iLine;
-	meta->sentences = 1;
-	count_message(dec, out, 1);
-	return ST_OK;
+	return single(dec, iLine, S.zPay, S.nPay, p, star + 3, &L, zLine, nLine,
+	              out, meta, pRej);
 }
 
 st_status st_nmea_feed(st_nmea *dec, const char *zLine, size_t len,
@@ -506,7 +594,7 @@ st_status st_nmea_feed(st_nmea *dec, const char *zLine, size_t len,
 		out = &dec->scratch;
 	if (!meta)
 		meta = &dummy;
-	if (dec->nUsed && (iLine & 1023) == 0)
+	if (dec->nUsed)
 		sweep_stale(dec, iLine);
 	if (len > ST_NMEA_MAX_LINE + 2) {
 		dec->bPending = false;
@@ -515,8 +603,8 @@ st_status st_nmea_feed(st_nmea *dec, const char *zLine, size_t len,
 	const char *z = zLine, *end = zLine + len;
 	/* Trailing CR, LF and blanks: CRLF and LF files alike, and loggers
 	 * that pad lines. */
-	while (end > z && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' ||
-	                   end[-1] == '\t'))
+	while (end > z && (unsigned char)end[-1] <= ' ' &&
+	       (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
 		end--;
 	size_t n = (size_t)(end - z);
 	if (n > ST_NMEA_MAX_LINE) {
@@ -524,34 +612,16 @@ st_status st_nmea_feed(st_nmea *dec, const char *zLine, size_t len,
 		return reject(dec, iLine, ST_REJ_TOOLONG, zLine, len, pRej);
 	}
 
-	/* Fast path: a complete single-sentence VDM with no metadata around
-	 * it, checked at fixed offsets. Whatever fails here is decided by the
-	 * general parser, so this path only ever accepts. */
-	if (n >= 20 && z[0] == '!' && end[-3] == '*' && end[-5] == ',' &&
-	    memcmp(z + 3, "VDM,1,1,,", 9) == 0 && z[13] == ',' &&
-	    channel_ok(z[12]) && talker_ok(z[1], z[2]) && end[-4] >= '0' &&
-	    end[-4] <= '5') {
-		const char *zPay = z + 14;
-		size_t nPay = (size_t)(end - 5 - zPay);
-		int want = st__nmea_hex2(end - 2);
-		if (nPay > 0 && (int)st__nmea_xor(z + 1, n - 4) == want &&
-		    st__nmea_armour_ok(zPay, nPay)) {
-			dec->stats.sentences++;
-			st_time_ms t = ST_TIME_NONE;
-			const char *zSrc = NULL;
-			size_t nSrc = 0;
-			if (dec->bPending) {
-				dec->bPending = false;
-				t = dec->tPending;
-				zSrc = dec->zPendSrc;
-				nSrc = dec->nPendSrc;
-			}
-			if (st_ais_decode(zPay, nPay, (unsigned)(end[-4] - '0'), out) != ST_OK)
-				return reject(dec, iLine, ST_REJ_MALFORMED, zLine, len, pRej);
-			fill_meta(meta, t, zSrc, nSrc, z + 1, z[12], false);
-			meta->line = meta->first_line = iLine;
-			meta->sentences = 1;
-			count_message(dec, out, 1);
+	/* Fast path: nothing around the sentence. */
+	if (n >= 20 && z[0] == '!') {
+		linectx L = {ST_TIME_NONE, NULL, 0, false, 0};
+		if (dec->bPending) {
+			L.t = dec->tPending;
+			L.zSrc = dec->zPendSrc;
+			L.nSrc = dec->nPendSrc;
+		}
+		if (fast_single(dec, iLine, z, end, &L, out, meta)) {
+			dec->bPending = false;
 			return ST_OK;
 		}
 	}

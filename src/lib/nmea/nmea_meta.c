@@ -11,11 +11,48 @@
  * ms is 1973, so the two ranges real feeds use never meet. */
 #define MS_THRESHOLD 100000000000LL
 
+/* Eight ASCII digits at z as a number, or -1 if any is not a digit.
+ * Little-endian word arithmetic: pairs, then quads, then the two halves
+ * (the usual SWAR digit folding); a byte loop elsewhere. */
+static int64_t eight_digits(const char *z)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w;
+	memcpy(&w, z, 8);
+	if ((w & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL ||
+	    ((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL)
+		return -1;
+	w -= 0x3030303030303030ULL;
+	w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFULL;
+	w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFULL;
+	w = (w * 10000 + (w >> 32)) & 0xFFFFFFFFULL;
+	return (int64_t)w;
+#else
+	int64_t v = 0;
+	for (int i = 0; i < 8; i++) {
+		if (z[i] < '0' || z[i] > '9')
+			return -1;
+		v = v * 10 + (z[i] - '0');
+	}
+	return v;
+#endif
+}
+
 st_time_ms st__nmea_epoch(const char *z, const char *end, const char **pzEnd)
 {
 	const char *p = z;
 	int64_t v = 0;
 	int nDigit = 0;
+	/* Epochs have ten digits (thirteen in milliseconds): take the first
+	 * eight in one step when they are there. */
+	if (end - p >= 8) {
+		int64_t e = eight_digits(p);
+		if (e >= 0) {
+			v = e;
+			nDigit = 8;
+			p += 8;
+		}
+	}
 	while (p < end && *p >= '0' && *p <= '9') {
 		/* Twenty digits would overflow: no epoch is that long. */
 		if (++nDigit > 16)
@@ -91,77 +128,101 @@ static void tag_group(const char *v, const char *fe, st__nmea_tag *tag)
 	tag->gId = (uint32_t)id;
 }
 
+/* One "key:value" field of a tag block, [f, fe), colon at its ':'. */
+static void tag_field(const char *f, const char *colon, const char *fe,
+                      st__nmea_tag *tag)
+{
+	const char *v = colon + 1;
+	size_t nKey = (size_t)(colon - f);
+	if (nKey == 1 && f[0] == 'c') {
+		const char *ve;
+		st_time_ms t = st__nmea_epoch(v, fe, &ve);
+		if (t != ST_TIME_NONE && ve == fe)
+			tag->t = t;
+	} else if (nKey == 1 && f[0] == 's') {
+		tag->zSrc = v;
+		tag->nSrc = (size_t)(fe - v);
+	} else if (nKey == 1 && f[0] == 'g') {
+		tag_group(v, fe, tag);
+	} else if (nKey >= 3 && f[0] >= '1' && f[0] <= '9') {
+		/* The 2008 edition's grouping, "1G2:0125": sentence 1 of 2
+		 * of group 125. */
+		const char *g = memchr(f, 'G', nKey);
+		if (!g)
+			return;
+		const char *p = f;
+		long a = read_uint(&p, g);
+		p = g + 1;
+		long n = read_uint(&p, colon);
+		p = v;
+		long id = read_uint(&p, fe);
+		if (a >= 1 && n >= a && id >= 0) {
+			tag->hasGroup = true;
+			tag->gNum = (unsigned)a;
+			tag->gTotal = (unsigned)n;
+			tag->gId = (uint32_t)id;
+		}
+	}
+	/* n: (line count), d:, t:, r:, q:, T: and unknown keys carry nothing
+	 * the decoder needs. */
+}
+
 int st__nmea_tagblock(const char *z, const char *end, st__nmea_tag *tag,
                       const char **pzNext)
 {
-	const char *b = z + 1;
-	const char *close = memchr(b, '\\', (size_t)(end - b));
-	if (!close)
-		return ST_REJ_UNPARSEABLE;
-	const char *star = close;
-	while (star > b && star[-1] != '*')
-		star--;
-	if (star == b)
-		return ST_REJ_MALFORMED; /* the standard makes the checksum mandatory */
-	star--;
-	int want = close - star == 3 ? st__nmea_hex2(star + 1) : -1;
-	if (want < 0)
-		return ST_REJ_BADSUM;
-	tag->tolerated = false;
-	if ((int)st__nmea_xor(b, (size_t)(star - b)) != want) {
-		/* The Norwegian Coastal Administration feed as recorded by
-		 * Ais.Net (kystverket-*.nm4) prefixes a g: field to the tag
-		 * block but keeps the checksum of the rest; accept that exact
-		 * pattern, count it, and verify everything after g:. */
-		const char *comma = memchr(b, ',', (size_t)(star - b));
-		if (!(star - b > 2 && b[0] == 'g' && b[1] == ':' && comma &&
-		      (int)st__nmea_xor(comma + 1, (size_t)(star - comma - 1)) == want))
-			return ST_REJ_BADSUM;
-		tag->tolerated = true;
-	}
+	const char *b = z + 1, *p = b, *f = b, *colon = NULL;
+	unsigned x = 0, xFirst = 0; /* xFirst: up to and with the first ',' */
+	bool bFirst = true;
 	tag->t = ST_TIME_NONE;
 	tag->zSrc = NULL;
 	tag->nSrc = 0;
 	tag->hasGroup = false;
-	for (const char *f = b; f < star;) {
-		const char *fe = memchr(f, ',', (size_t)(star - f));
-		if (!fe)
-			fe = star;
-		const char *colon = memchr(f, ':', (size_t)(fe - f));
-		if (colon) {
-			const char *v = colon + 1;
-			size_t nKey = (size_t)(colon - f);
-			if (nKey == 1 && f[0] == 'c') {
-				const char *ve;
-				st_time_ms t = st__nmea_epoch(v, fe, &ve);
-				if (t != ST_TIME_NONE && ve == fe)
-					tag->t = t;
-			} else if (nKey == 1 && f[0] == 's') {
-				tag->zSrc = v;
-				tag->nSrc = (size_t)(fe - v);
-			} else if (nKey == 1 && f[0] == 'g') {
-				tag_group(v, fe, tag);
-			} else if (nKey >= 3 && f[0] >= '1' && f[0] <= '9') {
-				/* The 2008 edition's grouping, "1G2:0125":
-				 * sentence 1 of 2 of group 125. */
-				const char *g = memchr(f, 'G', nKey);
-				const char *p = f;
-				long a = g ? read_uint(&p, g) : -1;
-				p = g ? g + 1 : f;
-				long n = g ? read_uint(&p, colon) : -1;
-				p = v;
-				long id = read_uint(&p, fe);
-				if (a >= 1 && n >= a && id >= 0) {
-					tag->hasGroup = true;
-					tag->gNum = (unsigned)a;
-					tag->gTotal = (unsigned)n;
-					tag->gId = (uint32_t)id;
-				}
+	tag->tolerated = false;
+	/* One pass: checksum and fields together, up to the '*'. The fields
+	 * are only trusted once the checksum has been verified below. */
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '*')
+			break;
+		if (c == '\\')
+			return ST_REJ_MALFORMED; /* the checksum is mandatory */
+		x ^= c;
+		if (c == ',') {
+			if (colon)
+				tag_field(f, colon, p, tag);
+			f = p + 1;
+			colon = NULL;
+			if (bFirst) {
+				xFirst = x;
+				bFirst = false;
 			}
-			/* n: (line count), d:, t:, r:, q:, T: and unknown keys
-			 * carry nothing the decoder needs. */
+		} else if (c == ':' && !colon) {
+			colon = p;
 		}
-		f = fe + 1;
+	}
+	if (p == end)
+		return ST_REJ_UNPARSEABLE; /* never closed */
+	if (colon)
+		tag_field(f, colon, p, tag);
+	const char *close = p + 3;
+	if (close >= end || *close != '\\') {
+		/* Not "*hh\": find the closing '\\' to tell a bad checksum
+		 * from a block that never ends. */
+		for (close = p + 1; close < end && *close != '\\'; close++)
+			;
+		return close < end ? ST_REJ_BADSUM : ST_REJ_UNPARSEABLE;
+	}
+	int want = st__nmea_hex2(p + 1);
+	if (want < 0)
+		return ST_REJ_BADSUM;
+	if ((int)x != want) {
+		/* The Norwegian Coastal Administration feed as recorded by
+		 * Ais.Net (kystverket-*.nm4) prefixes a g: field to the tag
+		 * block but keeps the checksum of the rest; accept that exact
+		 * pattern, count it, and verify everything after g:. */
+		if (!(b[0] == 'g' && b[1] == ':' && !bFirst && (int)(x ^ xFirst) == want))
+			return ST_REJ_BADSUM;
+		tag->tolerated = true;
 	}
 	*pzNext = close + 1;
 	return -1;
@@ -191,9 +252,9 @@ void st__nmea_trailer(const char *z, const char *end, st_time_ms *pT,
 	const char *f = z;
 	while (f < end) {
 		f++; /* past the ',' */
-		const char *fe = memchr(f, ',', (size_t)(end - f));
-		if (!fe)
-			fe = end;
+		const char *fe = f;
+		while (fe < end && *fe != ',')
+			fe++;
 		if (fe - f > 1 && f[0] == 'r' && !*pzSrc) {
 			*pzSrc = f + 1;
 			*pnSrc = (size_t)(fe - f - 1);

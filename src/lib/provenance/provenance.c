@@ -46,6 +46,14 @@ void st_prov_params_default(st_prov_params *p)
 	p->shell_kg = 74000.0 * 1000.0 / 1600000.0;
 	/* 74,000 t over "more than 11,000 containers": about 6.7 t each. */
 	p->container_t = 74000.0 / 11000.0;
+	snprintf(p->zOriginPorts, sizeof p->zOriginPorts, "Vostochny,Dunai");
+	/* Russian and English, matched on normalised (transliterated) text, so
+	 * "Взрывчатые вещества", "ВЗРЫВЧАТЫЕ" and "explosives" all match;
+	 * "boepripas" is the transliteration of "боеприпасы" (ammunition). */
+	snprintf(p->zCargoMatch, sizeof p->zCargoMatch,
+	         "взрывчат|explosiv|боеприпас|ammunition|munition");
+	snprintf(p->zCargoLabel, sizeof p->zCargoLabel, "explosives");
+	p->facility_radius_km = 25.0;
 }
 
 static int parse_bool(const char *z, bool *out)
@@ -119,6 +127,22 @@ st_status st_prov_params_set(st_prov_params *p, const char *zKey,
 		if (!parse_double(zVal, &v) || v <= 0)
 			goto bad;
 		p->container_t = v;
+	} else if (!strcmp(zKey, "origin_ports")) {
+		if (!*zVal || strlen(zVal) >= sizeof p->zOriginPorts)
+			goto bad;
+		snprintf(p->zOriginPorts, sizeof p->zOriginPorts, "%s", zVal);
+	} else if (!strcmp(zKey, "cargo_match")) {
+		if (!*zVal || strlen(zVal) >= sizeof p->zCargoMatch)
+			goto bad;
+		snprintf(p->zCargoMatch, sizeof p->zCargoMatch, "%s", zVal);
+	} else if (!strcmp(zKey, "cargo_label")) {
+		if (!*zVal || strlen(zVal) >= sizeof p->zCargoLabel)
+			goto bad;
+		snprintf(p->zCargoLabel, sizeof p->zCargoLabel, "%s", zVal);
+	} else if (!strcmp(zKey, "facility_radius_km")) {
+		if (!parse_double(zVal, &v) || v < 0 || v > 1000)
+			goto bad;
+		p->facility_radius_km = v;
 	} else {
 		snprintf(zErr, nErr, "unknown provenance parameter '%s'", zKey);
 		return ST_ECONFIG;
@@ -164,6 +188,7 @@ st_confidence st_prov_confidence(const st_prov_arrival *a)
  * the preferred one. aStart[port] .. aStart[port+1] is a port's range. */
 typedef struct arr_index {
 	size_t *aIdx;
+	st_time_ms *aT;  /* times in index order: searches stay in one array */
 	size_t nIdx;
 	size_t *aStart; /* nPort + 1 */
 	int nPort;
@@ -214,15 +239,18 @@ static st_status index_build(arr_index *x, const st_prov_arrival *aArr,
 	x->aArr = aArr;
 	x->nPort = nPort;
 	x->aIdx = malloc((nArr ? nArr : 1) * sizeof *x->aIdx);
+	x->aT = malloc((nArr ? nArr : 1) * sizeof *x->aT);
 	x->aStart = calloc((size_t)nPort + 1, sizeof *x->aStart);
-	if (!x->aIdx || !x->aStart) {
+	if (!x->aIdx || !x->aT || !x->aStart) {
 		free(x->aIdx);
+		free(x->aT);
 		free(x->aStart);
 		return ST_ENOMEM;
 	}
 	arr_key *aKey = malloc((nArr ? nArr : 1) * sizeof *aKey);
 	if (!aKey) {
 		free(x->aIdx);
+		free(x->aT);
 		free(x->aStart);
 		return ST_ENOMEM;
 	}
@@ -239,8 +267,10 @@ static st_status index_build(arr_index *x, const st_prov_arrival *aArr,
 		k->idx = i;
 	}
 	qsort(aKey, x->nIdx, sizeof *aKey, cmp_arrival);
-	for (size_t i = 0; i < x->nIdx; i++)
+	for (size_t i = 0; i < x->nIdx; i++) {
 		x->aIdx[i] = aKey[i].idx;
+		x->aT[i] = aKey[i].t;
+	}
 	free(aKey);
 	size_t k = 0;
 	for (int port = 0; port <= nPort; port++) {
@@ -254,6 +284,7 @@ static st_status index_build(arr_index *x, const st_prov_arrival *aArr,
 static void index_free(arr_index *x)
 {
 	free(x->aIdx);
+	free(x->aT);
 	free(x->aStart);
 }
 
@@ -264,7 +295,7 @@ static size_t index_last_before(const arr_index *x, int port, st_time_ms t)
 	size_t lo = x->aStart[port], hi = x->aStart[port + 1];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (x->aArr[x->aIdx[mid]].t <= t)
+		if (x->aT[mid] <= t)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -293,16 +324,17 @@ st_status st_prov_attribute(const st_prov_arrival *aArr, size_t nArr,
 		size_t k = index_last_before(&x, r->port, r->t);
 		if (k == (size_t)-1)
 			continue;
-		const st_prov_arrival *a = &aArr[x.aIdx[k]];
-		double lag = (double)(r->t - a->t);
+		double lag = (double)(r->t - x.aT[k]);
 		if (lag > wMs)
 			continue;
-		int nCand = 0;
-		for (size_t j = k + 1; j-- > x.aStart[r->port];) {
-			if ((double)(r->t - aArr[x.aIdx[j]].t) > wMs)
-				break;
-			nCand++;
-		}
+		const st_prov_arrival *a = &aArr[x.aIdx[k]];
+		/* candidates: arrivals in [t - window, t]; the first one by a
+		 * second binary search, not a walk back through a busy port */
+		size_t j0 = index_last_before(&x, r->port, r->t - (st_time_ms)ceil(wMs) - 1);
+		size_t first = j0 == (size_t)-1 ? x.aStart[r->port] : j0 + 1;
+		while (first <= k && (double)(r->t - x.aT[first]) > wMs)
+			first++;
+		int nCand = (int)(k + 1 - first);
 		st_prov_attr *o = &aOut[(*pnOut)++];
 		o->iRecord = i;
 		o->iArrival = x.aIdx[k];
@@ -334,7 +366,7 @@ void st_prov_lag_histogram(const st_prov_arrival *aArr, size_t nArr,
 			(*pnBeyond)++;
 			continue;
 		}
-		double lag = (double)(r->t - aArr[x.aIdx[k]].t) / MS_PER_DAY;
+		double lag = (double)(r->t - x.aT[k]) / MS_PER_DAY;
 		int b = (int)floor(lag);
 		if (b < nBin)
 			aBin[b]++;
@@ -353,39 +385,49 @@ static uint64_t next_rand(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-/* Tonnage whose hour bin is covered by some arrival of the port shifted
- * by s bins, arrivals cover [b, b + w] circularly on nBin bins. aDiff is
- * scratch of nBin + 1 ints. */
-static double explained(const int64_t *aArrBin, size_t nA, const double *aTon,
-                        int64_t nBin, int64_t w, int64_t s, int *aDiff)
+/* Tonnage whose hour bin is covered by some arrival of one port shifted
+ * by s bins; an arrival at bin b covers [b, b + w] circularly on nBin
+ * bins. aBin is sorted, aCum[h] is the tonnage of bins before h, so the
+ * union of the shifted intervals is summed in one pass over the arrivals
+ * (a rotation of the sorted order), never over the bins. */
+static double explained(const int64_t *aBin, size_t nA, const double *aCum,
+                        int64_t nBin, int64_t w, int64_t s)
 {
 	if (nA == 0)
 		return 0;
-	memset(aDiff, 0, (size_t)(nBin + 1) * sizeof *aDiff);
-	if (w + 1 >= nBin) {
-		double t = 0;
-		for (int64_t h = 0; h < nBin; h++)
-			t += aTon[h];
-		return t;
+	if (w + 1 >= nBin)
+		return aCum[nBin];
+	/* the first arrival that wraps past the end once shifted */
+	size_t lo = 0, hi = nA;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (aBin[mid] + s >= nBin)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	for (size_t i = 0; i < nA; i++) {
-		int64_t b = (aArrBin[i] + s) % nBin;
-		int64_t e = b + w + 1; /* exclusive */
-		aDiff[b]++;
-		if (e <= nBin) {
-			aDiff[e]--;
-		} else {
-			aDiff[nBin]--;
-			aDiff[0]++;
-			aDiff[e - nBin]--;
-		}
-	}
+	size_t k = lo;
+	/* the largest shifted start is the last before the wrap point */
+	int64_t vMax = k > 0 ? aBin[k - 1] + s : aBin[nA - 1] + s - nBin;
+	int64_t curEnd = vMax + w + 1 - nBin; /* coverage spilled to the front */
 	double t = 0;
-	int cover = 0;
-	for (int64_t h = 0; h < nBin; h++) {
-		cover += aDiff[h];
-		if (cover > 0)
-			t += aTon[h];
+	if (curEnd > 0)
+		t += aCum[curEnd];
+	else
+		curEnd = 0;
+	/* the wrapped arrivals first, then the rest */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t i0 = pass ? 0 : k, i1 = pass ? k : nA;
+		int64_t off = pass ? s : s - nBin;
+		for (size_t i = i0; i < i1; i++) {
+			int64_t v = aBin[i] + off;
+			int64_t b = v > curEnd ? v : curEnd;
+			int64_t e = v + w + 1 < nBin ? v + w + 1 : nBin;
+			if (e > b) {
+				t += aCum[e] - aCum[b];
+				curEnd = e;
+			}
+		}
 	}
 	return t;
 }
@@ -423,13 +465,12 @@ st_status st_prov_permutation(const st_prov_arrival *aArr, size_t nArr,
 	}
 	int64_t nBin = (t1 - t0) / MS_PER_HOUR + 1;
 	int64_t w = (int64_t)ceil(p->window_days * 24.0);
-	double *aTon = calloc((size_t)nPort * (size_t)nBin, sizeof *aTon);
+	size_t nCum = (size_t)nBin + 1;
+	double *aCum = calloc((size_t)nPort * nCum, sizeof *aCum);
 	int64_t *aArrBin = malloc((x.nIdx ? x.nIdx : 1) * sizeof *aArrBin);
-	int *aDiff = malloc((size_t)(nBin + 1) * sizeof *aDiff);
-	if (!aTon || !aArrBin || !aDiff) {
-		free(aTon);
+	if (!aCum || !aArrBin) {
+		free(aCum);
 		free(aArrBin);
-		free(aDiff);
 		index_free(&x);
 		return ST_ENOMEM;
 	}
@@ -437,16 +478,20 @@ st_status st_prov_permutation(const st_prov_arrival *aArr, size_t nArr,
 		const st_prov_record *r = &aRec[i];
 		if (!r->selected || r->port < 0 || r->t == ST_TIME_NONE)
 			continue;
-		aTon[(size_t)r->port * (size_t)nBin + (size_t)((r->t - t0) / MS_PER_HOUR)] += r->tonnes;
+		aCum[(size_t)r->port * nCum + 1 + (size_t)((r->t - t0) / MS_PER_HOUR)] += r->tonnes;
+	}
+	for (int port = 0; port < nPort; port++) {
+		double *c = aCum + (size_t)port * nCum;
+		for (size_t h = 1; h < nCum; h++)
+			c[h] += c[h - 1];
 	}
 	for (size_t k = 0; k < x.nIdx; k++)
-		aArrBin[k] = (aArr[x.aIdx[k]].t - t0) / MS_PER_HOUR;
+		aArrBin[k] = (x.aT[k] - t0) / MS_PER_HOUR;
 
 	double real = 0;
 	for (int port = 0; port < nPort; port++) {
 		size_t a0 = x.aStart[port], a1 = x.aStart[port + 1];
-		real += explained(aArrBin + a0, a1 - a0, aTon + (size_t)port * (size_t)nBin,
-		                  nBin, w, 0, aDiff);
+		real += explained(aArrBin + a0, a1 - a0, aCum + (size_t)port * nCum, nBin, w, 0);
 	}
 	out->real_tonnes = real;
 
@@ -461,8 +506,7 @@ st_status st_prov_permutation(const st_prov_arrival *aArr, size_t nArr,
 			double e = 0;
 			for (int port = 0; port < nPort; port++) {
 				size_t a0 = x.aStart[port], a1 = x.aStart[port + 1];
-				e += explained(aArrBin + a0, a1 - a0,
-				               aTon + (size_t)port * (size_t)nBin, nBin, w, s, aDiff);
+				e += explained(aArrBin + a0, a1 - a0, aCum + (size_t)port * nCum, nBin, w, s);
 			}
 			sum += e;
 			out->nShift++;
@@ -474,9 +518,8 @@ st_status st_prov_permutation(const st_prov_arrival *aArr, size_t nArr,
 	}
 	out->mean_tonnes = out->nShift ? sum / out->nShift : 0;
 	out->p_value = (1.0 + out->nAtLeast) / (1.0 + out->nShift);
-	free(aTon);
+	free(aCum);
 	free(aArrBin);
-	free(aDiff);
 	index_free(&x);
 	return ST_OK;
 }

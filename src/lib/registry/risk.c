@@ -3,7 +3,9 @@
  * what they show; a vessel's rank then follows one rule anybody can redo
  * by hand: strongest tier first (a listed identifier beats a tie to a
  * listed party or a call at a port of concern, which beat circumstantial
- * signs), then more distinct indicators, then more evidence, then MMSI. */
+ * signs), then more distinct indicators, then more evidence behind the
+ * strongest tier (so a big owner's fleet does not outrank a second port
+ * call), then MMSI. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +29,7 @@ static const struct {
 	{"port_of_concern_call", 2, "port_calls"},
 	{"dark_gap_possible_port_call", 3, "gaps"},
 	{"identity_change", 3, NULL}, /* the identity table, from the input */
-	{"flag_of_concern", 3, "vessels"},
+	{"flag_of_concern", 3, "mmsi"}, /* the MMSI itself is the evidence */
 	{"name_match_only", 3, "screening"},
 };
 
@@ -47,8 +49,8 @@ const char *st_risk_rule(void)
 	       "2: linked to a listed entity, encounter with a listed vessel, call at a "
 	       "port of concern; 3: dark gap that could hide such a call, identity "
 	       "change, flag of concern, name-only match), then number of distinct "
-	       "indicators (more first), then number of evidence rows (more first), "
-	       "then MMSI";
+	       "indicators (more first), then number of evidence rows behind the "
+	       "strongest tier (more first), then MMSI";
 }
 
 typedef struct acc {
@@ -108,9 +110,9 @@ static void add(ctx *c, uint32_t mmsi, st_risk_indicator k, int64_t id,
 	if (!v)
 		return;
 	acc *a = &v->a[k];
-	int dup = 0;
-	for (int i = 0; i < a->nId && !dup; i++)
-		dup = a->aId[i] == id;
+	/* Repeats are common back to back (identity rows); the rest are
+	 * removed once at the end (acc_finish), so adding stays O(1). */
+	int dup = a->nId > 0 && a->aId[a->nId - 1] == id;
 	if (!dup && a->nId == a->nCap) {
 		int cap = a->nCap ? a->nCap * 2 : 4;
 		int64_t *p = realloc(a->aId, (size_t)cap * sizeof *p);
@@ -164,7 +166,7 @@ static int list_has(const char *zList, const char *zTok)
 
 static int port_of_concern(const char *zList, const st_risk_event *e)
 {
-	if (list_has(zList, e->zPort) || list_has(zList, e->zCountry))
+	if (e->concern || list_has(zList, e->zPort) || list_has(zList, e->zCountry))
 		return 1;
 	if (e->zLocode && *e->zLocode) {
 		/* "KPRJN" and "KP RJN" both name Rajin. */
@@ -261,6 +263,25 @@ static void identity_changes(ctx *c, const st_risk_input *in)
 	st__imap_free(&byMmsi);
 }
 
+static int cmp_id(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+/* Evidence ids sorted and unique. */
+static void acc_finish(acc *a)
+{
+	if (a->nId < 2)
+		return;
+	qsort(a->aId, (size_t)a->nId, sizeof *a->aId, cmp_id);
+	int n = 1;
+	for (int i = 1; i < a->nId; i++)
+		if (a->aId[i] != a->aId[n - 1])
+			a->aId[n++] = a->aId[i];
+	a->nId = n;
+}
+
 static int cmp_summary(const void *pa, const void *pb)
 {
 	const st_risk_summary *a = pa, *b = pb;
@@ -268,8 +289,8 @@ static int cmp_summary(const void *pa, const void *pb)
 		return a->tier < b->tier ? -1 : 1;
 	if (a->nIndicator != b->nIndicator)
 		return a->nIndicator > b->nIndicator ? -1 : 1;
-	if (a->nEvidence != b->nEvidence)
-		return a->nEvidence > b->nEvidence ? -1 : 1;
+	if (a->nEvidenceTop != b->nEvidenceTop)
+		return a->nEvidenceTop > b->nEvidenceTop ? -1 : 1;
 	return a->mmsi < b->mmsi ? -1 : a->mmsi > b->mmsi;
 }
 
@@ -385,7 +406,7 @@ st_status st_risk_assess(const st_risk_input *in, st_risk_row **paRow, int *pnRo
 			if (zF && list_has(in->zFlagsOfConcern, zF)) {
 				snprintf(zD, sizeof zD, "MMSI %09u carries the MID of %s",
 				         c.aV[i].mmsi, zF);
-				add(&c, c.aV[i].mmsi, ST_RISK_FLAG_OF_CONCERN, 0, zD);
+				add(&c, c.aV[i].mmsi, ST_RISK_FLAG_OF_CONCERN, c.aV[i].mmsi, zD);
 			}
 		}
 	}
@@ -394,6 +415,9 @@ st_status st_risk_assess(const st_risk_input *in, st_risk_row **paRow, int *pnRo
 		goto nomem;
 
 	/* Rows and summaries. */
+	for (int i = 0; i < c.nV; i++)
+		for (int k = 0; k < ST_RISK_N; k++)
+			acc_finish(&c.aV[i].a[k]);
 	int nRow = 0, nSum = 0;
 	for (int i = 0; i < c.nV; i++) {
 		int any = 0;
@@ -451,6 +475,8 @@ st_status st_risk_assess(const st_risk_input *in, st_risk_row **paRow, int *pnRo
 				if (mi < sizeof S->zIndicators)
 					mi += (size_t)snprintf(S->zIndicators + mi, sizeof S->zIndicators - mi,
 					                       "%s%s", mi ? "," : "", aInd[k].zName);
+				if (t == best)
+					S->nEvidenceTop += a->nId;
 				if (t == best && md < sizeof S->zDrivers)
 					md += (size_t)snprintf(S->zDrivers + md, sizeof S->zDrivers - md,
 					                       "%s%s x%d: %.120s", md ? "; " : "",

@@ -19,6 +19,7 @@ struct st_screen_index {
 	const st_lists *p;
 	st__imap byImo, byMmsi;
 	st__smap byCall, byName;
+	st__smap byTrunc;       /* long names cut as AIS cuts them */
 	st__arena arena;        /* normalised keys */
 	int nEntry;
 	int *aAdjStart;         /* CSR adjacency: nEntry + 1 */
@@ -66,6 +67,40 @@ static int add_key(st_screen_index *x, st__smap *m, const char *z, size_t n, int
 	return 0;
 }
 
+/* AIS carries at most 20 characters of a name (ITU-R M.1371, six-bit
+ * ASCII), so "AKADEMIK ALEKSANDR KARPINSKIY" is on the air as "AKADEMIK
+ * ALEKSANDR K". */
+#define AIS_NAME_MAX 20
+
+/* A name under its full key and, when AIS would cut it, its cut key. */
+static int add_names(st_screen_index *x, const char *zName, int i)
+{
+	char zKey[512], zCut[AIS_NAME_MAX + 1];
+	size_t n = st_vessel_name(zName, zKey, sizeof zKey);
+	if (n && add_key(x, &x->byName, zKey, n, i))
+		return -1;
+	if (strlen(zName) <= AIS_NAME_MAX)
+		return 0;
+	size_t m = AIS_NAME_MAX;
+	while (m > 0 && ((unsigned char)zName[m] & 0xC0) == 0x80)
+		m--; /* not inside a UTF-8 sequence */
+	memcpy(zCut, zName, m);
+	zCut[m] = '\0';
+	n = st_vessel_name(zCut, zKey, sizeof zKey);
+	if (n && add_key(x, &x->byTrunc, zKey, n, i))
+		return -1;
+	return 0;
+}
+
+/* Length of an AIS name without the trailing '@' and blanks. */
+static size_t ais_name_len(const char *z)
+{
+	size_t n = strlen(z);
+	while (n && (z[n - 1] == ' ' || z[n - 1] == '@'))
+		n--;
+	return n;
+}
+
 void st_screen_index_free(st_screen_index *x)
 {
 	if (!x)
@@ -74,6 +109,7 @@ void st_screen_index_free(st_screen_index *x)
 	st__imap_free(&x->byMmsi);
 	st__smap_free(&x->byCall);
 	st__smap_free(&x->byName);
+	st__smap_free(&x->byTrunc);
 	st__arena_free(&x->arena);
 	free(x->aAdjStart);
 	free(x->aAdjTo);
@@ -101,14 +137,11 @@ st_status st_screen_index_build(st_screen_index **ppIdx, const st_lists *p)
 		size_t n = norm_call(e->zCallSign, zKey, sizeof zKey);
 		if (n >= 3 && add_key(x, &x->byCall, zKey, n, i))
 			goto nomem;
-		n = st_vessel_name(e->zName, zKey, sizeof zKey);
-		if (n && add_key(x, &x->byName, zKey, n, i))
+		if (add_names(x, e->zName, i))
 			goto nomem;
-		for (int a = 0; a < e->nAlias; a++) {
-			n = st_vessel_name(e->azAlias[a], zKey, sizeof zKey);
-			if (n && add_key(x, &x->byName, zKey, n, i))
+		for (int a = 0; a < e->nAlias; a++)
+			if (add_names(x, e->azAlias[a], i))
 				goto nomem;
-		}
 	}
 	/* Undirected adjacency in compressed rows. */
 	int nLink = st_lists_link_count(p);
@@ -179,11 +212,35 @@ static void span_text(const st_vessel_ident *v, char *z, size_t n)
 	snprintf(z, n, "%s..%s", a, b);
 }
 
+/* The identity's time range in words, formatted on first use. */
+static const char *span_of(const st_vessel_ident *v, char *z, size_t n)
+{
+	if (!z[0])
+		span_text(v, z, n);
+	return z;
+}
+
 static int has_hit(const hits *H, int from, int iEntry, st_match_kind k)
 {
 	for (int i = from; i < H->n; i++)
 		if (H->a[i].iEntry == iEntry && (k == 0 || H->a[i].kind == k))
 			return 1;
+	return 0;
+}
+
+/* Whether a reported name is the entry's name or one of its aliases. */
+static int names_agree(const char *zName, const st_list_entry *e)
+{
+	char zA[256], zB[256];
+	st_vessel_name(zName, zA, sizeof zA);
+	st_vessel_name(e->zName, zB, sizeof zB);
+	if (!strcmp(zA, zB))
+		return 1;
+	for (int i = 0; i < e->nAlias; i++) {
+		st_vessel_name(e->azAlias[i], zB, sizeof zB);
+		if (!strcmp(zA, zB))
+			return 1;
+	}
 	return 0;
 }
 
@@ -201,7 +258,9 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 		int first = H.n;
 		int imoOk = st_imo_valid(id->imo);
 		st.nIdent++;
-		span_text(id, zSpan, sizeof zSpan);
+		/* The time range in words is only needed for a hit: formatting
+		 * it for every vessel would cost more than the matching. */
+		zSpan[0] = '\0';
 		/* 1. IMO: the ship's own permanent number. */
 		if (imoOk) {
 			for (size_t s = st__imap_find(&x->byImo, id->imo, 0); s != (size_t)-1;
@@ -222,10 +281,16 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				h->tTo = id->tTo;
 				int n = snprintf(h->zWhy, sizeof h->zWhy,
 				                 "IMO %u reported by MMSI %09u %s is the IMO of %s %s '%s'",
-				                 id->imo, id->mmsi, zSpan, e->zList, e->zEntryId, e->zName);
+				                 id->imo, id->mmsi, span_of(id, zSpan, sizeof zSpan),
+				                 e->zList, e->zEntryId, e->zName);
 				if (e->mmsi && e->mmsi != id->mmsi && n > 0 && (size_t)n < sizeof h->zWhy)
+					n += snprintf(h->zWhy + n, sizeof h->zWhy - (size_t)n,
+					              "; the list gives MMSI %09u", e->mmsi);
+				/* A renamed ship keeps its IMO: say so, it matters. */
+				if (id->zName && *id->zName && !names_agree(id->zName, e) &&
+				    n > 0 && (size_t)n < sizeof h->zWhy)
 					snprintf(h->zWhy + n, sizeof h->zWhy - (size_t)n,
-					         "; the list gives MMSI %09u", e->mmsi);
+					         "; the ship reports the name '%.40s'", id->zName);
 			}
 		}
 		/* 2. MMSI, honoured only while no other IMO was reported with it. */
@@ -250,12 +315,22 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				h->score = ST_SCORE_MMSI_CONFIRMED;
 				snprintf(h->zWhy, sizeof h->zWhy,
 				         "MMSI %09u %s, with IMO %u, is the MMSI %s %s '%s' gives",
-				         id->mmsi, zSpan, id->imo, e->zList, e->zEntryId, e->zName);
+				         id->mmsi, span_of(id, zSpan, sizeof zSpan), id->imo,
+				         e->zList, e->zEntryId, e->zName);
+			} else if (imoOk) {
+				/* The ship reports an IMO the list cannot confirm. */
+				h->score = ST_SCORE_MMSI;
+				snprintf(h->zWhy, sizeof h->zWhy,
+				         "MMSI %09u %s is the MMSI %s %s '%s' gives; the ship "
+				         "reports IMO %u, the list gives none",
+				         id->mmsi, span_of(id, zSpan, sizeof zSpan),
+				         e->zList, e->zEntryId, e->zName, id->imo);
 			} else {
 				h->score = ST_SCORE_MMSI;
 				snprintf(h->zWhy, sizeof h->zWhy,
 				         "MMSI %09u %s (no IMO reported) is the MMSI %s %s '%s' gives",
-				         id->mmsi, zSpan, e->zList, e->zEntryId, e->zName);
+				         id->mmsi, span_of(id, zSpan, sizeof zSpan),
+				         e->zList, e->zEntryId, e->zName);
 			}
 		}
 		/* 3. Call sign: reassigned between ships over the years, so it
@@ -280,18 +355,22 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				h->tTo = id->tTo;
 				snprintf(h->zWhy, sizeof h->zWhy,
 				         "call sign %.32s of MMSI %09u %s is the call sign %s %s '%s' gives",
-				         zKey, id->mmsi, zSpan, e->zList, e->zEntryId, e->zName);
+				         zKey, id->mmsi, span_of(id, zSpan, sizeof zSpan),
+				         e->zList, e->zEntryId, e->zName);
 			}
 		}
 		/* 4. Name: weak. Never reported against an entry whose IMO the
 		 * ship's own IMO contradicts, nor where an identifier already
 		 * matched the same entry. */
 		size_t nn = id->zName ? st_vessel_name(id->zName, zKey, sizeof zKey) : 0;
-		if (nn) {
+		/* A name of exactly 20 characters may be a longer one cut. */
+		int cut = nn && ais_name_len(id->zName) == AIS_NAME_MAX;
+		for (int pass = 0; nn && pass < 1 + cut; pass++) {
+			const st__smap *m = pass ? &x->byTrunc : &x->byName;
 			uint64_t hh = st__hash(zKey, nn);
-			for (size_t s = st__smap_find(&x->byName, zKey, hh, 0); s != (size_t)-1;
-			     s = st__smap_find(&x->byName, zKey, hh, s + 1)) {
-				int i = x->byName.aVal[s];
+			for (size_t s = st__smap_find(m, zKey, hh, 0); s != (size_t)-1;
+			     s = st__smap_find(m, zKey, hh, s + 1)) {
+				int i = m->aVal[s];
 				const st_list_entry *e = st_lists_entry(x->p, i);
 				if (imoOk && e->imo && e->imo != id->imo) {
 					st.nNameSuppressed++;
@@ -309,9 +388,11 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				h->tFrom = id->tFrom;
 				h->tTo = id->tTo;
 				snprintf(h->zWhy, sizeof h->zWhy,
-				         "name '%.80s' of MMSI %09u %s equals '%s' of %s %s after normalisation;"
-				         " a name alone does not identify a ship%s",
-				         zKey, id->mmsi, zSpan, e->zName, e->zList, e->zEntryId,
+				         "name '%.80s' of MMSI %09u %s equals %s'%s' of %s %s after"
+				         " normalisation; a name alone does not identify a ship%s",
+				         zKey, id->mmsi, span_of(id, zSpan, sizeof zSpan),
+				         pass ? "the first 20 characters (all AIS carries) of " : "",
+				         e->zName, e->zList, e->zEntryId,
 				         imoOk ? "" : " (no IMO reported to confirm it)");
 			}
 		}

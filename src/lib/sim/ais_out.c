@@ -15,8 +15,6 @@
 #include "shiptrace/time.h"
 #include "sim_int.h"
 
-void st__sim_leg_path(const sim *p, sim_vessel *v, int iLeg);
-
 typedef struct state {
 	double lat, lon;
 	double sog;          /* knots */

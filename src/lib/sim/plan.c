@@ -31,6 +31,27 @@ int st__sim_err(sim *p, const char *zFmt, ...)
 	return -1;
 }
 
+/* Out of memory, or out of the item budget (whose message is already
+ * set): keep the first message. */
+static int oom(sim *p)
+{
+	if (!p->zErr[0])
+		st__sim_err(p, "out of memory");
+	return -1;
+}
+
+/* Counts one planned stop or record against the budget. */
+static bool budget(sim *p)
+{
+	if (++p->nItem <= p->nItemMax)
+		return true;
+	if (!p->bad)
+		st__sim_err(p, "too large: more than %llu planned stops and records",
+		            (unsigned long long)p->nItemMax);
+	p->bad = 1;
+	return false;
+}
+
 double st__sim_dist_km(double lat1, double lon1, double lat2, double lon2)
 {
 	double r = M_PI / 180.0;
@@ -42,10 +63,21 @@ double st__sim_dist_km(double lat1, double lon1, double lat2, double lon2)
 
 /* ---- JSON helpers: absent keys give the default, wrong types an error -- */
 
-static double jnum(const cJSON *o, const char *k, double def)
+/* A number in [lo, hi], or def when absent. Anything else is an error
+ * (recorded in p->bad; the caller checks once per section), so that no
+ * out-of-range double is ever converted to an integer type. */
+static double jnum(sim *p, const cJSON *o, const char *k, double def, double lo, double hi)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsNumber(v) ? v->valuedouble : def;
+	if (!v)
+		return def;
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi)) {
+		if (!p->bad)
+			st__sim_err(p, "\"%s\" must be a number from %g to %g", k, lo, hi);
+		p->bad = 1;
+		return def;
+	}
+	return v->valuedouble;
 }
 
 static const char *jstr(const cJSON *o, const char *k, const char *def)
@@ -60,19 +92,32 @@ static bool jbool(const cJSON *o, const char *k, bool def)
 	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : def;
 }
 
-static void jrange(const cJSON *o, const char *k, double *pLo, double *pHi)
+/* A range [a, b] (or one number for both) within [lo, hi]; absent keeps
+ * the defaults in *pLo, *pHi; anything else is an error as for jnum. */
+static void jrange(sim *p, const cJSON *o, const char *k, double *pLo, double *pHi, double lo, double hi)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	double a, b;
+	if (!v)
+		return;
 	if (cJSON_IsNumber(v)) {
-		*pLo = *pHi = v->valuedouble;
+		a = b = v->valuedouble;
 	} else if (cJSON_IsArray(v) && cJSON_GetArraySize(v) == 2 &&
 	           cJSON_IsNumber(cJSON_GetArrayItem(v, 0)) &&
 	           cJSON_IsNumber(cJSON_GetArrayItem(v, 1))) {
-		*pLo = cJSON_GetArrayItem(v, 0)->valuedouble;
-		*pHi = cJSON_GetArrayItem(v, 1)->valuedouble;
-		if (*pHi < *pLo)
-			*pHi = *pLo;
+		a = cJSON_GetArrayItem(v, 0)->valuedouble;
+		b = cJSON_GetArrayItem(v, 1)->valuedouble;
+	} else {
+		a = b = NAN;
 	}
+	if (!(a >= lo && a <= hi && b >= a && b <= hi)) {
+		if (!p->bad)
+			st__sim_err(p, "\"%s\" must be [low, high] within %g to %g", k, lo, hi);
+		p->bad = 1;
+		return;
+	}
+	*pLo = a;
+	*pHi = b;
 }
 
 static int jtime(sim *p, const cJSON *o, const char *k, st_time_ms *pT, bool need)
@@ -90,9 +135,19 @@ static int jtime(sim *p, const cJSON *o, const char *k, st_time_ms *pT, bool nee
 	return 0;
 }
 
+/* Bounded copy that never cuts a UTF-8 character in two (the records
+ * file is converted with iconv, which rejects a broken sequence). */
 static void copy(char *zDst, size_t n, const char *zSrc)
 {
-	snprintf(zDst, n, "%s", zSrc ? zSrc : "");
+	size_t k = zSrc ? strlen(zSrc) : 0;
+	if (k >= n) {
+		k = n - 1;
+		while (k > 0 && ((unsigned char)zSrc[k] & 0xC0) == 0x80)
+			k--;
+	}
+	if (k)
+		memcpy(zDst, zSrc, k);
+	zDst[k] = 0;
 }
 
 static int find_port(const sim *p, const char *zId)
@@ -166,12 +221,12 @@ static int load_places(sim *p, const cJSON *arr, const char *zKind)
 				                   zKind, pt->zId, sizeof pt->zAliases);
 			at += (size_t)k;
 		}
-		pt->lat = jnum(it, "lat", NAN);
-		pt->lon = jnum(it, "lon", NAN);
+		pt->lat = jnum(p, it, "lat", NAN, -90, 90);
+		pt->lon = jnum(p, it, "lon", NAN, -180, 180);
 		if (!(fabs(pt->lat) <= 90) || !(fabs(pt->lon) <= 180))
 			return st__sim_err(p, "%s \"%s\": lat/lon missing or out of range", zKind, pt->zId);
-		pt->weight = jnum(it, "weight", 1.0);
-		pt->minRecords = (int)jnum(it, "min_records", 0);
+		pt->weight = jnum(p, it, "weight", 1.0, 0, 1e6);
+		pt->minRecords = (int)jnum(p, it, "min_records", 0, 0, 100000);
 		pt->iFacility = -1;
 		const char *zFac = jstr(it, "facility", NULL);
 		if (zFac && (pt->iFacility = find_facility(p, zFac)) < 0)
@@ -188,20 +243,23 @@ static int load_cargo(sim *p, const cJSON *arr, sim_cargo **paOut, int *pn, cons
 		return st__sim_err(p, "%s: \"cargo\" must list at least one cargo", zWhere);
 	*paOut = calloc((size_t)n, sizeof **paOut);
 	if (!*paOut)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, arr) {
 		sim_cargo *c = &(*paOut)[(*pn)++];
 		copy(c->zCode, sizeof c->zCode, jstr(it, "code", ""));
 		copy(c->zText, sizeof c->zText, jstr(it, "text", ""));
 		c->tLo = 20, c->tHi = 60;
-		jrange(it, "t", &c->tLo, &c->tHi);
-		c->weight = jnum(it, "weight", 1.0);
+		jrange(p, it, "t", &c->tLo, &c->tHi, 0, 1e6);
+		c->weight = jnum(p, it, "weight", 1.0, 0, 1e6);
 	}
 	return 0;
 }
 
-static char **load_strings(const cJSON *arr, int *pn)
+/* Names (consignors, consignees) as an array of strings owned by the
+ * cJSON tree; each at most 200 bytes, so that a records line stays well
+ * inside its buffer. */
+static char **load_strings(sim *p, const cJSON *arr, int *pn)
 {
 	int n = cJSON_GetArraySize(arr);
 	*pn = 0;
@@ -211,9 +269,15 @@ static char **load_strings(const cJSON *arr, int *pn)
 	const cJSON *it;
 	if (!a)
 		return NULL;
-	cJSON_ArrayForEach(it, arr)
-		if (cJSON_IsString(it))
-			a[(*pn)++] = it->valuestring; /* owned by the cJSON tree */
+	cJSON_ArrayForEach(it, arr) {
+		if (!cJSON_IsString(it) || strlen(it->valuestring) > 200) {
+			if (!p->bad)
+				st__sim_err(p, "consignors and consignees are strings of at most 200 bytes");
+			p->bad = 1;
+			continue;
+		}
+		a[(*pn)++] = it->valuestring;
+	}
 	return a;
 }
 
@@ -235,22 +299,34 @@ static sim_vessel *new_vessel(sim *p)
 	return v;
 }
 
-static void vessel_common(const cJSON *it, sim_vessel *v)
+static void vessel_common(sim *p, const cJSON *it, sim_vessel *v)
 {
 	copy(v->zRole, sizeof v->zRole, jstr(it, "role", "cargo"));
 	copy(v->zFlag, sizeof v->zFlag, jstr(it, "flag", ""));
 	copy(v->zOfacType, sizeof v->zOfacType, jstr(it, "ofac_type", ""));
 	copy(v->zDestOverride, sizeof v->zDestOverride, jstr(it, "report_destination", ""));
-	v->shiptype = (unsigned)jnum(it, "shiptype", 70);
+	v->shiptype = (unsigned)jnum(p, it, "shiptype", 70, 0, 255);
 	const char *zCls = jstr(it, "class", "A");
 	v->cls = zCls[0] == 'B' ? 'B' : 'A';
-	v->posType = (unsigned)jnum(it, "position_type", v->cls == 'B' ? 18 : 1);
+	/* class B always sends type 18; class A type 1, 2 or 3 */
+	v->posType = (unsigned)jnum(p, it, "position_type", v->cls == 'B' ? 18 : 1, 1, 18);
+	if (v->cls == 'A' && v->posType > 3 && !p->bad) {
+		st__sim_err(p, "\"position_type\" of a class A vessel must be 1, 2 or 3");
+		p->bad = 1;
+	}
+	/* dimensions in metres, within their fields' widths (9 and 6 bits) */
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(it, "dim");
-	if (cJSON_GetArraySize(d) == 4) {
-		v->bow = (unsigned)cJSON_GetArrayItem(d, 0)->valuedouble;
-		v->stern = (unsigned)cJSON_GetArrayItem(d, 1)->valuedouble;
-		v->port = (unsigned)cJSON_GetArrayItem(d, 2)->valuedouble;
-		v->stbd = (unsigned)cJSON_GetArrayItem(d, 3)->valuedouble;
+	unsigned *ap[4] = {&v->bow, &v->stern, &v->port, &v->stbd};
+	for (int k = 0; d && k < 4; k++) {
+		const cJSON *x = cJSON_GetArrayItem(d, k);
+		double hi = k < 2 ? 511 : 63;
+		if (cJSON_GetArraySize(d) != 4 || !cJSON_IsNumber(x) || !(x->valuedouble >= 0 && x->valuedouble <= hi)) {
+			if (!p->bad)
+				st__sim_err(p, "\"dim\" is [to_bow, to_stern, to_port, to_starboard] in metres (0-511, 0-511, 0-63, 0-63)");
+			p->bad = 1;
+			break;
+		}
+		*ap[k] = (unsigned)x->valuedouble;
 	}
 }
 
@@ -273,7 +349,7 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 			if (!z) {
 				fclose(f);
 				free(zText);
-				return st__sim_err(p, "out of memory");
+				return oom(p);
 			}
 			zText = z;
 		}
@@ -284,60 +360,67 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 	}
 	fclose(f);
 	zText[n] = 0;
+	int rc = st__sim_load_text(p, zText, n, opts);
+	free(zText);
+	return rc;
+}
+
+int st__sim_load_text(sim *p, const char *zText, size_t n, const st_sim_opts *opts)
+{
 	const char *zEnd = NULL;
+	if (p->nItemMax == 0)
+		p->nItemMax = UINT64_MAX;
 	p->pRoot = cJSON_ParseWithLengthOpts(zText, n, &zEnd, 0);
 	if (!p->pRoot) {
 		int line = 1, col = 1;
-		for (const char *z = zText; zEnd && z < zEnd && *z; z++, col++)
+		for (const char *z = zText; zEnd && z < zEnd && z < zText + n; z++, col++)
 			if (*z == '\n')
 				line++, col = 0;
-		free(zText);
 		return st__sim_err(p, "line %d, column %d: JSON syntax error", line, col);
 	}
-	free(zText);
 	const cJSON *r = p->pRoot;
 	if (!cJSON_IsObject(r))
 		return st__sim_err(p, "not a JSON object");
 
 	copy(p->zName, sizeof p->zName, jstr(r, "name", "scenario"));
-	p->seed = opts->seedSet ? opts->seed : (uint64_t)jnum(r, "seed", 1);
+	p->seed = opts->seedSet ? opts->seed : (uint64_t)jnum(p, r, "seed", 1, 0, 9007199254740992.0);
 	p->scale = opts->scale > 0 ? opts->scale : 1.0;
 	if (jtime(p, r, "start", &p->tStart, true) || jtime(p, r, "end", &p->tEnd, true))
 		return -1;
-	if (p->tEnd <= p->tStart)
-		return st__sim_err(p, "\"end\" must come after \"start\"");
-	p->windowDays = jnum(r, "window_days", 7);
+	if (p->tEnd <= p->tStart || p->tEnd - p->tStart > 3660 * DAY_MS)
+		return st__sim_err(p, "\"end\" must come after \"start\", at most ten years later");
+	p->windowDays = jnum(p, r, "window_days", 7, 0, 365);
 	st_rng_seed(&p->rng, p->seed);
 
 	/* reporting intervals: the ITU-R M.1371 values, or a thinned set that
 	 * keeps a six-month case small; see docs/simulator.md */
 	const cJSON *rep = cJSON_GetObjectItemCaseSensitive(r, "reporting");
 	p->itu = opts->itu || !strcmp(jstr(rep, "mode", "itu"), "itu");
-	p->underwayS = (int)jnum(rep, "underway_s", 300);
-	p->mooredS = (int)jnum(rep, "moored_s", 1800);
-	p->bUnderwayS = (int)jnum(rep, "class_b_underway_s", 600);
-	p->bSlowS = (int)jnum(rep, "class_b_slow_s", 1800);
-	p->staticS = (int)jnum(rep, "static_s", 3600);
+	p->underwayS = (int)jnum(p, rep, "underway_s", 300, 1, 86400);
+	p->mooredS = (int)jnum(p, rep, "moored_s", 1800, 1, 86400);
+	p->bUnderwayS = (int)jnum(p, rep, "class_b_underway_s", 600, 1, 86400);
+	p->bSlowS = (int)jnum(p, rep, "class_b_slow_s", 1800, 1, 86400);
+	p->staticS = (int)jnum(p, rep, "static_s", 3600, 1, 86400);
 	if (p->itu)
 		p->staticS = 360;
 	if (p->underwayS < 1 || p->mooredS < 1 || p->bUnderwayS < 1 || p->bSlowS < 1 || p->staticS < 1)
 		return st__sim_err(p, "\"reporting\": intervals must be at least 1 s");
-	p->noiseM = jnum(r, "noise_m", 10);
-	p->berthM = jnum(r, "berth_m", 600);
+	p->noiseM = jnum(p, r, "noise_m", 10, 0, 10000);
+	p->berthM = jnum(p, r, "berth_m", 600, 0, 10000);
 
 	/* facilities come first: sites refer to them by name */
 	const cJSON *fac = cJSON_GetObjectItemCaseSensitive(r, "facilities"), *it;
 	p->aFac = calloc((size_t)cJSON_GetArraySize(fac) + 1, sizeof *p->aFac);
 	if (!p->aFac)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
 	cJSON_ArrayForEach(it, fac) {
 		sim_facility *fa = &p->aFac[p->nFac++];
 		copy(fa->zName, sizeof fa->zName, jstr(it, "name", ""));
 		copy(fa->zKind, sizeof fa->zKind, jstr(it, "kind", ""));
 		copy(fa->zListEntry, sizeof fa->zListEntry, jstr(it, "list_entry", ""));
 		copy(fa->zNote, sizeof fa->zNote, jstr(it, "note", ""));
-		fa->lat = jnum(it, "lat", NAN);
-		fa->lon = jnum(it, "lon", NAN);
+		fa->lat = jnum(p, it, "lat", NAN, -90, 90);
+		fa->lon = jnum(p, it, "lon", NAN, -180, 180);
 		fa->sanctioned = jbool(it, "sanctioned", false);
 		if (!fa->zName[0] || !(fabs(fa->lat) <= 90) || !(fabs(fa->lon) <= 180))
 			return st__sim_err(p, "facility %d: needs name, lat and lon", p->nFac);
@@ -349,7 +432,7 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 	int nAll = cJSON_GetArraySize(ports) + cJSON_GetArraySize(sites) + cJSON_GetArraySize(stations);
 	p->aPort = calloc((size_t)nAll + 1, sizeof *p->aPort);
 	if (!p->aPort)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
 	if (load_places(p, ports, "port") || load_places(p, sites, "site") ||
 	    load_places(p, stations, "station"))
 		return -1;
@@ -357,7 +440,7 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 	const cJSON *lanes = cJSON_GetObjectItemCaseSensitive(r, "lanes");
 	p->aLane = calloc((size_t)cJSON_GetArraySize(lanes) + 1, sizeof *p->aLane);
 	if (!p->aLane)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
 	cJSON_ArrayForEach(it, lanes) {
 		sim_lane *l = &p->aLane[p->nLane];
 		if ((l->iFrom = need_port(p, jstr(it, "from", NULL), "lane")) < 0 ||
@@ -378,28 +461,33 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 	const cJSON *rx = cJSON_GetObjectItemCaseSensitive(r, "receivers");
 	p->aRx = calloc((size_t)cJSON_GetArraySize(rx) + 1, sizeof *p->aRx);
 	if (!p->aRx)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
 	cJSON_ArrayForEach(it, rx) {
 		sim_receiver *x = &p->aRx[p->nRx++];
 		copy(x->zName, sizeof x->zName, jstr(it, "name", "SIM"));
-		x->lat = jnum(it, "lat", 0);
-		x->lon = jnum(it, "lon", 0);
-		x->rangeKm = jnum(it, "range_km", 0);
-		x->loss = jnum(it, "loss", 0);
+		x->lat = jnum(p, it, "lat", 0, -90, 90);
+		x->lon = jnum(p, it, "lon", 0, -180, 180);
+		x->rangeKm = jnum(p, it, "range_km", 0, 0, 40000);
+		x->loss = jnum(p, it, "loss", 0, 0, 1);
 		/* outages: a Poisson process of the given daily rate */
-		double perDay = jnum(it, "outages_per_day", 0), lo = 10, hi = 120;
-		jrange(it, "outage_min", &lo, &hi);
+		double perDay = jnum(p, it, "outages_per_day", 0, 0, 1000), lo = 10, hi = 120;
+		jrange(p, it, "outage_min", &lo, &hi, 0, 10080);
 		if (perDay > 0) {
 			double days = (double)(p->tEnd - p->tStart) / DAY_MS;
-			int nCap = (int)(days * perDay * 3) + 8;
+			double fCap = days * perDay * 3 + 8;
+			if (fCap > (double)(p->nItemMax - p->nItem) + 8)
+				fCap = (double)(p->nItemMax - p->nItem) + 8;
+			int nCap = (int)fCap;
 			x->aOut = calloc((size_t)nCap, sizeof *x->aOut);
 			if (!x->aOut)
-				return st__sim_err(p, "out of memory");
+				return oom(p);
 			double t = (double)p->tStart;
 			for (;;) {
 				t += -log(1 - st_rng_uniform(&p->rng)) / perDay * DAY_MS;
 				if (t >= (double)p->tEnd || x->nOut == nCap)
 					break;
+				if (!budget(p))
+					return -1;
 				double len = st_rng_range(&p->rng, lo, hi) * 60000.0;
 				x->aOut[x->nOut][0] = (st_time_ms)t;
 				x->aOut[x->nOut][1] = (st_time_ms)(t + len);
@@ -417,45 +505,52 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 	copy(p->zEncoding, sizeof p->zEncoding, jstr(rec, "encoding", "windows-1251"));
 	if (strcmp(p->zEncoding, "windows-1251") && strcmp(p->zEncoding, "utf-8"))
 		return st__sim_err(p, "records.encoding must be \"windows-1251\" or \"utf-8\"");
-	copy(p->zDelim, sizeof p->zDelim, jstr(rec, "delimiter", ";"));
+	const char *zDelim = jstr(rec, "delimiter", ";");
+	if (strlen(zDelim) != 1 || (unsigned char)zDelim[0] >= 0x80 || strchr("\"\r\n", zDelim[0]))
+		return st__sim_err(p, "records.delimiter must be one ASCII character other than a quote or line break");
+	copy(p->zDelim, sizeof p->zDelim, zDelim);
 	copy(p->zTz, sizeof p->zTz, jstr(rec, "timezone", "+10:00"));
+	if (strlen(jstr(rec, "id_prefix", "")) >= sizeof p->zIdPrefix)
+		return st__sim_err(p, "records.id_prefix: at most %zu bytes", sizeof p->zIdPrefix - 1);
 	copy(p->zIdPrefix, sizeof p->zIdPrefix, jstr(rec, "id_prefix", "ЭЯ"));
-	p->tzMinutes = (int)jnum(rec, "utc_offset_minutes", 600);
+	p->tzMinutes = (int)jnum(p, rec, "utc_offset_minutes", 600, -900, 900);
 
 	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(r, "explosives");
 	if (ex && load_cargo(p, cJSON_GetObjectItemCaseSensitive(ex, "cargo"), &p->aExplo, &p->nExplo, "explosives"))
 		return -1;
-	p->azConsignor = load_strings(cJSON_GetObjectItemCaseSensitive(ex, "consignors"), &p->nConsignor);
-	p->azConsignee = load_strings(cJSON_GetObjectItemCaseSensitive(ex, "consignees"), &p->nConsignee);
+	p->azConsignor = load_strings(p, cJSON_GetObjectItemCaseSensitive(ex, "consignors"), &p->nConsignor);
+	p->azConsignee = load_strings(p, cJSON_GetObjectItemCaseSensitive(ex, "consignees"), &p->nConsignee);
 	const cJSON *oc = cJSON_GetObjectItemCaseSensitive(r, "other_cargo");
 	if (oc && load_cargo(p, cJSON_GetObjectItemCaseSensitive(oc, "cargo"), &p->aOther, &p->nOther, "other_cargo"))
 		return -1;
-	p->azOtherConsignee = load_strings(cJSON_GetObjectItemCaseSensitive(oc, "consignees"), &p->nOtherConsignee);
+	p->azOtherConsignee = load_strings(p, cJSON_GetObjectItemCaseSensitive(oc, "consignees"), &p->nOtherConsignee);
 
 	/* named vessels */
 	const cJSON *ves = cJSON_GetObjectItemCaseSensitive(r, "vessels");
 	cJSON_ArrayForEach(it, ves) {
 		sim_vessel *v = new_vessel(p);
 		if (!v)
-			return st__sim_err(p, "out of memory");
+			return oom(p);
 		copy(v->zName, sizeof v->zName, jstr(it, "name", ""));
 		copy(v->zId, sizeof v->zId, jstr(it, "id", v->zName));
 		copy(v->zCall, sizeof v->zCall, jstr(it, "callsign", ""));
-		v->imo = (uint32_t)jnum(it, "imo", 0);
-		v->mmsi = (uint32_t)jnum(it, "mmsi", 0);
+		v->imo = (uint32_t)jnum(p, it, "imo", 0, 0, 9999999);
+		v->mmsi = (uint32_t)jnum(p, it, "mmsi", 0, 0, 999999999);
 		v->mmsiPlaceholder = jbool(it, "mmsi_placeholder", false);
-		v->speedKn = jnum(it, "speed_kn", 11);
-		vessel_common(it, v);
+		v->speedKn = jnum(p, it, "speed_kn", 11, 0.5, 60);
+		vessel_common(p, it, v);
 		if (!v->zName[0] || v->mmsi < 100000000u || v->mmsi > 999999999u)
 			return st__sim_err(p, "vessel %d: needs a name and a nine-digit mmsi", p->nVessel);
 	}
-	return 0;
+	return p->bad ? -1 : 0;
 }
 
 /* ---- itineraries ---------------------------------------------------------- */
 
-static sim_stop *add_stop(sim_vessel *v)
+static sim_stop *add_stop(sim *p, sim_vessel *v)
 {
+	if (!budget(p))
+		return NULL;
 	if (v->nStop == v->nAlloc) {
 		int n = v->nAlloc ? v->nAlloc * 2 : 16;
 		sim_stop *a = realloc(v->aStop, (size_t)n * sizeof *a);
@@ -488,69 +583,51 @@ static int add_dark(sim_vessel *v, st_time_ms t0, st_time_ms t1, const char *zWh
 	return 0;
 }
 
-/* Length in km of the path between two stops: through the lane's waypoints
- * when both ends are ports joined by a lane, else the great circle. */
-static double path_km(const sim *p, const sim_stop *a, const sim_stop *b)
+/* The waypoints of the leg from stop a to stop b into aOut (at most
+ * SIM_MAX_VIA + 2): through a lane's waypoints when both ends are ports
+ * joined by one (in either direction), else straight along the great
+ * circle. Returns the number of points. */
+static int leg_points(const sim *p, const sim_stop *a, const sim_stop *b, double aOut[][2])
 {
-	double (*pts)[2] = NULL;
 	int n = 0;
-	double buf[SIM_MAX_VIA + 2][2];
-	(void)pts;
-	buf[n][0] = a->lat, buf[n][1] = a->lon, n++;
-	for (int i = 0; i < p->nLane; i++) {
-		const sim_lane *l = &p->aLane[i];
-		if (l->iFrom == a->iPort && l->iTo == b->iPort && a->iPort >= 0) {
-			for (int k = 0; k < l->nVia; k++)
-				buf[n][0] = l->aVia[k][0], buf[n][1] = l->aVia[k][1], n++;
-			break;
-		}
-		if (l->iTo == a->iPort && l->iFrom == b->iPort && a->iPort >= 0) {
-			for (int k = l->nVia; k-- > 0;)
-				buf[n][0] = l->aVia[k][0], buf[n][1] = l->aVia[k][1], n++;
-			break;
-		}
-	}
-	buf[n][0] = b->lat, buf[n][1] = b->lon, n++;
-	double km = 0;
-	for (int i = 1; i < n; i++)
-		km += st__sim_dist_km(buf[i - 1][0], buf[i - 1][1], buf[i][0], buf[i][1]);
-	return km;
-}
-
-/* Fills v->aPath with the waypoints of the leg leaving stop iLeg. */
-static void build_path(const sim *p, sim_vessel *v, int iLeg)
-{
-	const sim_stop *a = &v->aStop[iLeg], *b = &v->aStop[iLeg + 1];
-	int n = 0;
-	v->aPath[n][0] = a->lat, v->aPath[n][1] = a->lon, n++;
-	for (int i = 0; i < p->nLane && a->iPort >= 0; i++) {
+	aOut[n][0] = a->lat, aOut[n][1] = a->lon, n++;
+	for (int i = 0; i < p->nLane && a->iPort >= 0 && b->iPort >= 0; i++) {
 		const sim_lane *l = &p->aLane[i];
 		if (l->iFrom == a->iPort && l->iTo == b->iPort) {
 			for (int k = 0; k < l->nVia; k++)
-				v->aPath[n][0] = l->aVia[k][0], v->aPath[n][1] = l->aVia[k][1], n++;
+				aOut[n][0] = l->aVia[k][0], aOut[n][1] = l->aVia[k][1], n++;
 			break;
 		}
 		if (l->iTo == a->iPort && l->iFrom == b->iPort) {
 			for (int k = l->nVia; k-- > 0;)
-				v->aPath[n][0] = l->aVia[k][0], v->aPath[n][1] = l->aVia[k][1], n++;
+				aOut[n][0] = l->aVia[k][0], aOut[n][1] = l->aVia[k][1], n++;
 			break;
 		}
 	}
-	v->aPath[n][0] = b->lat, v->aPath[n][1] = b->lon, n++;
+	aOut[n][0] = b->lat, aOut[n][1] = b->lon, n++;
+	return n;
+}
+
+static double path_km(const sim *p, const sim_stop *a, const sim_stop *b)
+{
+	double aPt[SIM_MAX_VIA + 2][2], km = 0;
+	int n = leg_points(p, a, b, aPt);
+	for (int i = 1; i < n; i++)
+		km += st__sim_dist_km(aPt[i - 1][0], aPt[i - 1][1], aPt[i][0], aPt[i][1]);
+	return km;
+}
+
+void st__sim_leg_path(const sim *p, sim_vessel *v, int iLeg)
+{
+	if (v->iLeg == iLeg)
+		return;
+	int n = leg_points(p, &v->aStop[iLeg], &v->aStop[iLeg + 1], v->aPath);
 	v->aCum[0] = 0;
 	for (int i = 1; i < n; i++)
 		v->aCum[i] = v->aCum[i - 1] + st__sim_dist_km(v->aPath[i - 1][0], v->aPath[i - 1][1],
 		                                             v->aPath[i][0], v->aPath[i][1]);
 	v->nPath = n;
 	v->iLeg = iLeg;
-}
-
-/* Exported to ais_out.c through this file's users: see sim_path_at. */
-void st__sim_leg_path(const sim *p, sim_vessel *v, int iLeg);
-void st__sim_leg_path(const sim *p, sim_vessel *v, int iLeg)
-{
-	if (v->iLeg != iLeg)
-		build_path(p, v, iLeg);
 }
 
 static st_time_ms travel_ms(const sim *p, const sim_vessel *v, const sim_stop *a, const sim_stop *b)
@@ -600,7 +677,7 @@ static int plan_pattern(sim *p, sim_vessel *v, const bg_spec *b, appt *aAppt, in
 {
 	int iNext = 0;
 	int iAppt = 0;
-	sim_stop *s = add_stop(v);
+	sim_stop *s = add_stop(p, v);
 	if (!s)
 		return -1;
 	int first = b->nRoute ? b->aRoute[st_rng_below(&p->rng, (uint64_t)b->nRoute)] : b->iHome;
@@ -647,7 +724,7 @@ static int plan_pattern(sim *p, sim_vessel *v, const bg_spec *b, appt *aAppt, in
 				st_time_ms tGo = travel_ms(p, v, cur, &meet);
 				if (ap->t0 - tGo > cur->tDep)
 					cur->tDep = ap->t0 - tGo;
-				sim_stop *m = add_stop(v);
+				sim_stop *m = add_stop(p, v);
 				if (!m)
 					return -1;
 				*m = meet;
@@ -665,13 +742,15 @@ static int plan_pattern(sim *p, sim_vessel *v, const bg_spec *b, appt *aAppt, in
 				continue;
 			}
 		}
-		sim_stop *n = add_stop(v);
+		sim_stop *n = add_stop(p, v);
 		if (!n)
 			return -1;
 		*n = next;
 		cur = &v->aStop[v->nStop - 2];
 		n->tArr = cur->tDep + travel_ms(p, v, cur, n);
-		n->tDep = n->tArr + (st_time_ms)(stayH * HOUR_MS);
+		/* at least a minute per stop, so that a route of ports at one
+		 * point with no stay still moves on through time */
+		n->tDep = n->tArr + (st_time_ms)(stayH * HOUR_MS) + 60000;
 		if (b->nRoute)
 			iNext = (iNext + 1) % b->nRoute;
 		else
@@ -687,7 +766,9 @@ static int plan_background(sim *p)
 	int nEncCfg = cJSON_GetArraySize(enc);
 	p->aEnc = calloc((size_t)nEncCfg + 1, sizeof *p->aEnc);
 	if (!p->aEnc)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
+	for (int i = 0; i < nEncCfg; i++)
+		p->aEnc[i].iStopA = p->aEnc[i].iStopB = -1;
 	cJSON_ArrayForEach(it, bg) {
 		bg_spec b;
 		memset(&b, 0, sizeof b);
@@ -697,8 +778,8 @@ static int plan_background(sim *p)
 			return st__sim_err(p, "background entry without \"id\"");
 		b.zPattern = jstr(it, "pattern", "liner");
 		b.stayLo = 12, b.stayHi = 36, b.tripLo = 24, b.tripHi = 72;
-		jrange(it, "stay_h", &b.stayLo, &b.stayHi);
-		jrange(it, "trip_h", &b.tripLo, &b.tripHi);
+		jrange(p, it, "stay_h", &b.stayLo, &b.stayHi, 0, 8760);
+		jrange(p, it, "trip_h", &b.tripLo, &b.tripHi, 0, 8760);
 		if (!strcmp(b.zPattern, "liner")) {
 			const cJSON *rt = cJSON_GetObjectItemCaseSensitive(it, "route"), *x;
 			cJSON_ArrayForEach(x, rt) {
@@ -713,29 +794,37 @@ static int plan_background(sim *p)
 			if ((b.iHome = need_port(p, jstr(it, "home", NULL), zId)) < 0)
 				return -1;
 			const cJSON *ar = cJSON_GetObjectItemCaseSensitive(it, "area");
-			if (cJSON_GetArraySize(ar) != 2)
-				return st__sim_err(p, "background \"%s\": \"area\" is [[lat0, lon0], [lat1, lon1]]", zId);
 			for (int k = 0; k < 2; k++)
-				for (int j = 0; j < 2; j++)
-					b.area[k][j] = cJSON_GetArrayItem(cJSON_GetArrayItem(ar, k), j)->valuedouble;
+				for (int j = 0; j < 2; j++) {
+					const cJSON *x = cJSON_GetArrayItem(cJSON_GetArrayItem(ar, k), j);
+					if (cJSON_GetArraySize(ar) != 2 || !cJSON_IsNumber(x) ||
+					    fabs(x->valuedouble) > (j ? 180 : 90))
+						return st__sim_err(p, "background \"%s\": \"area\" is [[lat0, lon0], [lat1, lon1]]", zId);
+					b.area[k][j] = x->valuedouble;
+				}
 		} else {
 			return st__sim_err(p, "background \"%s\": unknown pattern \"%s\"", zId, b.zPattern);
 		}
-		int count = (int)jnum(it, "count", 1);
-		long nCopy = lround(count * p->scale);
+		int count = (int)jnum(p, it, "count", 1, 0, 1000000);
+		if (p->bad)
+			return -1;
+		double fCopy = count * p->scale;
+		if (fCopy + p->nVessel > 10000000)
+			return st__sim_err(p, "background \"%s\": more than ten million vessels at this --scale", zId);
+		long nCopy = lround(fCopy);
 		if (count > 0 && nCopy < 1)
 			nCopy = 1;
 		double spLo = 10, spHi = 14;
-		jrange(it, "speed_kn", &spLo, &spHi);
-		uint32_t mmsiBase = (uint32_t)jnum(it, "mmsi_base", 0);
-		uint32_t imoBase = (uint32_t)jnum(it, "imo_base", 0);
+		jrange(p, it, "speed_kn", &spLo, &spHi, 0.5, 60);
+		uint32_t mmsiBase = (uint32_t)jnum(p, it, "mmsi_base", 0, 0, 999999999);
+		uint32_t imoBase = (uint32_t)jnum(p, it, "imo_base", 0, 0, 9999999);
 		if (mmsiBase < 100000000u || mmsiBase + (uint64_t)nCopy > 999999999u)
 			return st__sim_err(p, "background \"%s\": mmsi_base must leave room for %ld nine-digit MMSIs", zId, nCopy);
 		for (long k = 0; k < nCopy; k++) {
 			sim_vessel *v = new_vessel(p);
 			if (!v)
-				return st__sim_err(p, "out of memory");
-			vessel_common(it, v);
+				return oom(p);
+			vessel_common(p, it, v);
 			v->background = true;
 			v->invented = true;
 			if (k == 0)
@@ -753,7 +842,7 @@ static int plan_background(sim *p)
 				snprintf(v->zCall, sizeof v->zCall, "%s%04u", jstr(it, "callsign_prefix", "SIM"),
 				         (unsigned)((v->mmsi) % 10000));
 			v->speedKn = st_rng_range(&p->rng, spLo, spHi);
-			if (v->cls == 'A' && jnum(it, "position_type", 0) == 0)
+			if (v->cls == 'A' && jnum(p, it, "position_type", 0, 0, 18) == 0)
 				v->posType = st_rng_below(&p->rng, 4) == 0 ? 3 : 1;
 			/* appointments for the first copy only */
 			appt aAppt[16];
@@ -770,7 +859,7 @@ static int plan_background(sim *p)
 						return st__sim_err(p, "encounter %d: needs \"at\" [lat, lon] and \"start\"", iE);
 					ap->lat = cJSON_GetArrayItem(at, 0)->valuedouble;
 					ap->lon = cJSON_GetArrayItem(at, 1)->valuedouble;
-					ap->t1 = ap->t0 + (st_time_ms)(jnum(e, "hours", 4) * HOUR_MS);
+					ap->t1 = ap->t0 + (st_time_ms)(jnum(p, e, "hours", 4, 0, 8760) * HOUR_MS);
 					ap->iEnc = iE;
 					ap->side = side;
 					sim_encounter *en = &p->aEnc[iE];
@@ -790,20 +879,25 @@ static int plan_background(sim *p)
 					aAppt[j - 1] = tmp;
 				}
 			if (plan_pattern(p, &p->aVessel[p->nVessel - 1], &b, aAppt, nAppt))
-				return st__sim_err(p, "out of memory");
+				return oom(p);
 		}
 	}
-	/* encounters: the true overlap of the two rendezvous stays */
+	/* encounters: the true overlap of the two rendezvous stays; one that
+	 * did not happen (after the end, or missed) is left out */
 	for (int i = 0; i < nEncCfg; i++) {
-		sim_encounter *e = &p->aEnc[i];
+		sim_encounter e = p->aEnc[i];
 		const cJSON *ec = cJSON_GetArrayItem(enc, i);
-		if (find_vessel(p, jstr(ec, "a", "")) < 0 || find_vessel(p, jstr(ec, "b", "")) < 0)
-			return st__sim_err(p, "encounter %d: \"a\" and \"b\" must name background vessels", i);
-		const sim_stop *sa = &p->aVessel[e->iA].aStop[e->iStopA];
-		const sim_stop *sb = &p->aVessel[e->iB].aStop[e->iStopB];
-		e->t0 = sa->tArr > sb->tArr ? sa->tArr : sb->tArr;
-		e->t1 = sa->tDep < sb->tDep ? sa->tDep : sb->tDep;
-		p->nEnc++;
+		const char *za = jstr(ec, "a", ""), *zb = jstr(ec, "b", "");
+		if (find_vessel(p, za) < 0 || find_vessel(p, zb) < 0 || !strcmp(za, zb))
+			return st__sim_err(p, "encounter %d: \"a\" and \"b\" must name two background vessels", i);
+		if (e.iStopA < 0 || e.iStopB < 0)
+			continue;
+		const sim_stop *sa = &p->aVessel[e.iA].aStop[e.iStopA];
+		const sim_stop *sb = &p->aVessel[e.iB].aStop[e.iStopB];
+		e.t0 = sa->tArr > sb->tArr ? sa->tArr : sb->tArr;
+		e.t1 = sa->tDep < sb->tDep ? sa->tDep : sb->tDep;
+		if (e.t1 > e.t0 && e.t0 < p->tEnd)
+			p->aEnc[p->nEnc++] = e;
 	}
 	return 0;
 }
@@ -863,7 +957,7 @@ static int plan_shuttle(sim *p)
 			return st__sim_err(p, "shuttle.to: at most 8 ports");
 		if ((aTo[nTo] = need_port(p, jstr(it, "port", NULL), "shuttle.to")) < 0)
 			return -1;
-		aW[nTo] = jnum(it, "weight", 1);
+		aW[nTo] = jnum(p, it, "weight", 1, 0, 1e6);
 		wSum += aW[nTo++];
 	}
 	if (nTo == 0 || wSum <= 0)
@@ -872,22 +966,22 @@ static int plan_shuttle(sim *p)
 	int nNo = load_windows(p, cJSON_GetObjectItemCaseSensitive(sh, "no_arrivals"), aNo, 16, "shuttle.no_arrivals");
 	if (nNo < 0)
 		return -1;
-	int nDel = (int)jnum(sh, "deliveries", 0);
+	int nDel = (int)jnum(p, sh, "deliveries", 0, 0, 100000);
 	st_time_ms tFirst = p->tStart, tLast = p->tEnd;
 	if (jtime(p, sh, "first", &tFirst, false) || jtime(p, sh, "last", &tLast, false))
 		return -1;
-	double darkShare = jnum(sh, "dark_share", 0.8), darkKm = jnum(sh, "dark_radius_km", 60);
-	double soLo = 18, soHi = 60, sdLo = 24, sdHi = 72;
-	jrange(sh, "stay_origin_h", &soLo, &soHi);
-	jrange(sh, "stay_dest_h", &sdLo, &sdHi);
+	double darkShare = jnum(p, sh, "dark_share", 0.8, 0, 1), darkKm = jnum(p, sh, "dark_radius_km", 60, 0, 5000);
+	double soLo = 18, soHi = 60;
+	jrange(p, sh, "stay_origin_h", &soLo, &soHi, 0, 8760);
+	double sdLo = jnum(p, sh, "min_stay_dest_h", 24, 0, 8760);
 	const char *zFakeDest = jstr(sh, "report_destination", NULL);
 
 	/* each shuttle vessel starts moored at the first destination port */
 	for (int i = 0; i < nV; i++) {
 		sim_vessel *v = &p->aVessel[aV[i]];
-		sim_stop *s = add_stop(v);
+		sim_stop *s = add_stop(p, v);
 		if (!s)
-			return st__sim_err(p, "out of memory");
+			return oom(p);
 		berth(p, s, aTo[i % nTo]);
 		s->tArr = p->tStart - DAY_MS;
 		s->tDep = INT64_MAX;
@@ -896,32 +990,44 @@ static int plan_shuttle(sim *p)
 	}
 	p->aDel = calloc((size_t)nDel + 1, sizeof *p->aDel);
 	if (!p->aDel)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
 	double spacing = nDel ? (double)(tLast - tFirst) / nDel : 0;
 	int nDarkSoFar = 0;
+	st_time_ms gapMs = (st_time_ms)(jnum(p, sh, "min_port_gap_h", 0, 0, 8760) * HOUR_MS);
+	st_time_ms aLastArr[8];
+	for (int k = 0; k < 8; k++)
+		aLastArr[k] = INT64_MIN / 2;
 	for (int d = 0; d < nDel; d++) {
 		/* the arrival in Russia is spread evenly with jitter; its port is
 		 * drawn by weight, avoiding the ports closed in a window */
 		st_time_ms tArr = tFirst + (st_time_ms)((d + 0.5 + st_rng_range(&p->rng, -0.35, 0.35)) * spacing);
-		int iTo = aTo[nTo - 1];
+		int kTo = nTo - 1;
 		double x = st_rng_uniform(&p->rng) * wSum;
 		for (int k = 0; k < nTo; k++)
 			if ((x -= aW[k]) < 0) {
-				iTo = aTo[k];
+				kTo = k;
 				break;
 			}
-		for (int tries = 0; in_window(aNo, nNo, iTo, tArr) && tries < nTo; tries++)
-			for (int k = 0; k < nTo; k++)
-				if (!in_window(aNo, nNo, aTo[k], tArr)) {
-					iTo = aTo[k];
-					break;
-				}
-		if (in_window(aNo, nNo, iTo, tArr))
-			continue; /* every destination closed: no delivery then */
+		/* the drawn port, or failing that the next one, that is open and
+		 * had no delivery in the last min_port_gap_h; if none, the drawn
+		 * port once its gap has passed */
+		int iTo = -1;
+		for (int j = 0; j < nTo && iTo < 0; j++) {
+			int k = (kTo + j) % nTo;
+			if (!in_window(aNo, nNo, aTo[k], tArr) && tArr - aLastArr[k] >= gapMs)
+				iTo = aTo[k], kTo = k;
+		}
+		if (iTo < 0) {
+			iTo = aTo[kTo];
+			if (tArr - aLastArr[kTo] < gapMs)
+				tArr = aLastArr[kTo] + gapMs;
+			if (in_window(aNo, nNo, iTo, tArr))
+				continue; /* every destination closed: no delivery then */
+		}
 		/* the vessel free longest that can make it */
 		int best = -1;
 		st_time_ms bestFree = INT64_MAX;
-		double stayO = st_rng_range(&p->rng, soLo, soHi), stayD = st_rng_range(&p->rng, sdLo, sdHi);
+		double stayO = st_rng_range(&p->rng, soLo, soHi);
 		sim_stop orig, dest;
 		memset(&orig, 0, sizeof orig);
 		memset(&dest, 0, sizeof dest);
@@ -943,9 +1049,9 @@ static int plan_shuttle(sim *p)
 		st_time_ms tLegB = travel_ms(p, v, &orig, &dest);
 		st_time_ms tLegA = travel_ms(p, v, cur, &orig);
 		cur->tDep = tArr - tLegB - (st_time_ms)(stayO * HOUR_MS) - tLegA;
-		sim_stop *so = add_stop(v), *sd;
+		sim_stop *so = add_stop(p, v), *sd;
 		if (!so)
-			return st__sim_err(p, "out of memory");
+			return oom(p);
 		*so = orig;
 		so->tArr = v->aStop[v->nStop - 2].tDep + tLegA;
 		so->tDep = so->tArr + (st_time_ms)(stayO * HOUR_MS);
@@ -966,23 +1072,24 @@ static int plan_shuttle(sim *p)
 				t1 = tArr;
 			so->dark = true;
 			if (add_dark(v, t0, t1, "port of concern"))
-				return st__sim_err(p, "out of memory");
+				return oom(p);
 		}
-		if (!(sd = add_stop(v)))
-			return st__sim_err(p, "out of memory");
+		if (!(sd = add_stop(p, v)))
+			return oom(p);
 		*sd = dest;
 		sd->tArr = tArr;
 		sd->tDep = INT64_MAX;
 		sd->iDelivery = p->nDel;
+		for (int k = 0; k < nTo; k++)
+			if (aTo[k] == iTo)
+				aLastArr[k] = tArr;
 		sim_delivery *dl = &p->aDel[p->nDel++];
 		dl->iVessel = aV[best];
 		dl->iStopOrigin = v->nStop - 2;
 		dl->iStopArrival = v->nStop - 1;
 		dl->dark = dark;
-		(void)stayD;
-		sd->tDep = tArr + (st_time_ms)(stayD * HOUR_MS);
-		/* tDep of the newest stop is provisional until the next delivery
-		 * moves it; keep it open-ended for the emitter */
+		/* the vessel stays until its next delivery sets the departure,
+		 * at least min_stay_dest_h (see tFree above) */
 		sd->tDep = INT64_MAX;
 	}
 	/* close the last stay of each shuttle vessel after the end */
@@ -997,6 +1104,8 @@ static int plan_shuttle(sim *p)
 
 static sim_record *add_record(sim *p)
 {
+	if (!budget(p))
+		return NULL;
 	if (p->nRec == p->nRecAlloc) {
 		int n = p->nRecAlloc ? p->nRecAlloc * 2 : 256;
 		sim_record *a = realloc(p->aRec, (size_t)n * sizeof *a);
@@ -1050,8 +1159,11 @@ static int plan_records(sim *p)
 	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(p->pRoot, "explosives");
 	int aSite[64], nSite = 0;
 	for (int i = 0; i < p->nPort; i++)
-		if (!strcmp(p->aPort[i].zKind, "site") && nSite < 64)
+		if (!strcmp(p->aPort[i].zKind, "site")) {
+			if (nSite == 64)
+				return st__sim_err(p, "at most 64 sites");
 			aSite[nSite++] = i;
+		}
 	if (ex && p->nExplo && nSite == 0)
 		return st__sim_err(p, "explosives: no \"sites\" to send them to");
 	if (ex && p->nExplo && nSite > 0) {
@@ -1060,19 +1172,20 @@ static int plan_records(sim *p)
 		                       "explosives.no_departures");
 		if (nNo < 0)
 			return -1;
-		double totalT = jnum(ex, "total_t", 0), unexT = jnum(ex, "unexplained_t", 0);
-		int nUnex = (int)jnum(ex, "unexplained", 0);
+		double totalT = jnum(p, ex, "total_t", 0, 0, 1e9), unexT = jnum(p, ex, "unexplained_t", 0, 0, 1e9);
+		int nUnex = (int)jnum(p, ex, "unexplained", 0, 0, 100000);
 		double lagLo = 6, lagHi = 160, rpdLo = 4, rpdHi = 10;
-		jrange(ex, "lag_h", &lagLo, &lagHi);
-		jrange(ex, "records_per_delivery", &rpdLo, &rpdHi);
-		double wagonT = jnum(ex, "wagon_t", 60);
+		jrange(p, ex, "lag_h", &lagLo, &lagHi, 0, 8760);
+		jrange(p, ex, "records_per_delivery", &rpdLo, &rpdHi, 1, 64);
+		double wagonT = jnum(p, ex, "wagon_t", 60, 1, 1000);
+		double lagShape = jnum(p, ex, "lag_shape", 1, 0.1, 10);
 		if (totalT <= unexT || (p->nDel == 0 && nUnex == 0))
 			return st__sim_err(p, "explosives: total_t must exceed unexplained_t, and there must be deliveries");
 		int iFirst = p->nRec;
 		/* tonnage per delivery varies by +-40 %, normalised to the total */
 		double *aShare = calloc((size_t)p->nDel + 1, sizeof *aShare), sum = 0;
 		if (!aShare)
-			return st__sim_err(p, "out of memory");
+			return oom(p);
 		for (int d = 0; d < p->nDel; d++)
 			sum += (aShare[d] = st_rng_range(&p->rng, 0.6, 1.4));
 		for (int d = 0; d < p->nDel; d++) {
@@ -1091,14 +1204,17 @@ static int plan_records(sim *p)
 				sim_record *r = add_record(p);
 				if (!r) {
 					free(aShare);
-					return st__sim_err(p, "out of memory");
+					return oom(p);
 				}
 				r->explosive = true;
 				r->iDelivery = d;
 				r->iOrigin = s->iPort;
 				r->iCargo = pick_cargo(p, p->aExplo, p->nExplo);
 				r->kg = (int64_t)llround(tDel * aw[k] / wSum * 1000);
-				st_time_ms t = s->tArr + (st_time_ms)(st_rng_range(&p->rng, lagLo, lagHi) * HOUR_MS);
+				/* lag_shape > 1 skews the lags towards lag_h's low
+				 * end: most cargo leaves soon after unloading */
+				double u = pow(st_rng_uniform(&p->rng), lagShape);
+				st_time_ms t = s->tArr + (st_time_ms)((lagLo + u * (lagHi - lagLo)) * HOUR_MS);
 				/* a port closed to these departures: the cargo leaves
 				 * before the window opens, never later */
 				for (int w = 0; w < nNo; w++)
@@ -1122,7 +1238,7 @@ static int plan_records(sim *p)
 		for (int u = 0; u < nUnex && nOrigin; u++) {
 			int ip = -1;
 			st_time_ms t = 0;
-			for (int tries = 0; tries < 10000; tries++) {
+			for (int tries = 0; tries < 1000; tries++) {
 				ip = aOrigin[st_rng_below(&p->rng, (uint64_t)nOrigin)];
 				t = p->tStart + (st_time_ms)(st_rng_uniform(&p->rng) * (double)(p->tEnd - p->tStart));
 				if (unexplained_at(p, ip, t) && !in_window(aNo, nNo, ip, t))
@@ -1133,7 +1249,7 @@ static int plan_records(sim *p)
 				return st__sim_err(p, "explosives: no time found for an unexplained record");
 			sim_record *r = add_record(p);
 			if (!r)
-				return st__sim_err(p, "out of memory");
+				return oom(p);
 			r->explosive = true;
 			r->iOrigin = ip;
 			r->iCargo = pick_cargo(p, p->aExplo, p->nExplo);
@@ -1150,7 +1266,7 @@ static int plan_records(sim *p)
 		int nEx = p->nRec - iFirst;
 		int *aOrder = calloc((size_t)nEx + 1, sizeof *aOrder);
 		if (!aOrder)
-			return st__sim_err(p, "out of memory");
+			return oom(p);
 		for (int i = 0; i < nEx; i++)
 			aOrder[i] = iFirst + i;
 		for (int i = nEx - 1; i > 0; i--) {
@@ -1189,7 +1305,7 @@ static int plan_records(sim *p)
 	/* other cargo from the same ports, at any time */
 	const cJSON *oc = cJSON_GetObjectItemCaseSensitive(p->pRoot, "other_cargo");
 	if (oc && p->nOther) {
-		int n = (int)jnum(oc, "records", 0);
+		int n = (int)jnum(p, oc, "records", 0, 0, 10000000);
 		int aO[8], nO = 0, aD[64], nD = 0;
 		double aOW[8], oSum = 0;
 		const cJSON *it;
@@ -1198,7 +1314,7 @@ static int plan_records(sim *p)
 				return st__sim_err(p, "other_cargo.origins: at most 8");
 			if ((aO[nO] = need_port(p, jstr(it, "port", NULL), "other_cargo.origins")) < 0)
 				return -1;
-			oSum += (aOW[nO++] = jnum(it, "weight", 1));
+			oSum += (aOW[nO++] = jnum(p, it, "weight", 1, 0, 1e6));
 		}
 		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(oc, "destinations")) {
 			if (nD == 64)
@@ -1208,11 +1324,11 @@ static int plan_records(sim *p)
 		}
 		if (n > 0 && (nO == 0 || nD == 0))
 			return st__sim_err(p, "other_cargo: needs origins and destinations");
-		double wagonT = jnum(oc, "wagon_t", 60);
+		double wagonT = jnum(p, oc, "wagon_t", 60, 1, 1000);
 		for (int i = 0; i < n; i++) {
 			sim_record *r = add_record(p);
 			if (!r)
-				return st__sim_err(p, "out of memory");
+				return oom(p);
 			double x = st_rng_uniform(&p->rng) * oSum;
 			r->iOrigin = aO[nO - 1];
 			for (int k = 0; k < nO; k++)
@@ -1229,7 +1345,8 @@ static int plan_records(sim *p)
 			r->iConsignee = p->nOtherConsignee ? (int)st_rng_below(&p->rng, (uint64_t)p->nOtherConsignee) : -1;
 		}
 	}
-	qsort(p->aRec, (size_t)p->nRec, sizeof *p->aRec, cmp_record);
+	if (p->nRec > 1)
+		qsort(p->aRec, (size_t)p->nRec, sizeof *p->aRec, cmp_record);
 	/* waybill-like numbers in date order, from a seeded base */
 	unsigned base = 100000 + (unsigned)st_rng_below(&p->rng, 700000);
 	for (int i = 0; i < p->nRec; i++)
@@ -1239,7 +1356,7 @@ static int plan_records(sim *p)
 
 int st__sim_plan(sim *p)
 {
-	if (plan_shuttle(p) || plan_background(p) || plan_records(p))
+	if (plan_shuttle(p) || plan_background(p) || plan_records(p) || p->bad)
 		return -1;
 	/* named vessels not in the shuttle stay moored where they are told */
 	for (int i = 0; i < p->nVessel; i++) {

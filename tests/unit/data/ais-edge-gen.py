@@ -183,3 +183,38 @@ b.u(1, 0).i(28, 0x6791AC0).i(27, 0x3412140).u(4, 0).u(10, 0).u(1, 0).u(19, 0)
 emit(b)
 b = head(13, 211000088).u(2, 0).u(30, 211000089).u(2, 2)
 emit(b)
+# Application payloads gpsd decodes in place of "data". IMO236 met/hydro
+# (type 8, DAC 1, FID 11): temperatures and levels below their offsets,
+# positions whose 4-decimal rounding is a tie, and a short one.
+def met11(lat, lon, airtemp, dew, level, watertemp, nbits=352):
+    b = head(8, 2190010).u(2, 0).u(10, 1).u(6, 11).i(24, lat).i(25, lon)
+    b.u(5, 31).u(5, 23).u(6, 59).u(7, 12).u(7, 20).u(9, 359).u(9, 0)
+    b.u(11, airtemp).u(7, 100).u(10, dew).u(9, 213).u(2, 2).u(8, 125)
+    b.u(9, level).u(2, 1).u(8, 0).u(9, 90).u(8, 1).u(9, 180).u(5, 1)
+    b.u(8, 2).u(9, 270).u(5, 30).u(8, 31).u(6, 5).u(9, 45).u(8, 40)
+    b.u(6, 9).u(9, 300).u(4, 6).u(10, watertemp).u(3, 2).u(9, 350).u(2, 1).u(6, 0)
+    b.s = b.s[:nbits]
+    return b
+emit(met11(-3, 3, 400, 150, 55, 50))
+emit(met11(-9, -27, 600, 200, 100, 100))
+emit(met11(3300420, -309562, 2047, 1023, 511, 1023, 200))
+# Inland static data (type 8, DAC 200, FID 10): an ERI code, an ITU code,
+# an unknown code; a hazard code out of range is not this message.
+def inland10(vin, shiptype, hazard, loaded):
+    b = head(8, 211000090).u(2, 0).u(10, 200).u(6, 10).t(8, vin).u(13, 1100).u(10, 95)
+    b.u(14, shiptype).u(3, hazard).u(11, 250).u(2, loaded).u(1, 1).u(1, 0).u(1, 1).u(8, 0)
+    return b
+emit(inland10("04812345", 8021, 2, 2))
+emit(inland10("VIN 1", 79, 0, 1))
+emit(inland10("", 1234, 5, 3))
+emit(inland10("04812345", 8010, 6, 0))
+# AtoN monitoring (type 6, DAC 235 and 250, FID 10): zero and non-zero
+# voltages; the wrong length is not this message.
+def aton10(dac, ana_int, ana1, ana2, nbits=136):
+    b = head(6, 992351000).u(2, 0).u(30, 2350000).u(1, 0).u(1, 0).u(10, dac).u(6, 10)
+    b.u(10, ana_int).u(10, ana1).u(10, ana2).u(2, 2).u(2, 1).u(1, 1).u(8, 7).u(1, 1).u(4, 0)
+    b.s = b.s[:nbits]
+    return b
+emit(aton10(235, 0, 1, 1023))
+emit(aton10(250, 275, 0, 20))
+emit(aton10(235, 275, 0, 20, 134))
