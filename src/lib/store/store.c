@@ -403,7 +403,7 @@ static st__vagg *vagg_get(st_store *s, uint32_t mmsi)
 {
 	if (mmsi == 0)
 		mmsi = 0xffffffffu; /* 0 marks an empty slot; no real MMSI is this */
-	if (s->nV * 2 >= s->nVSlot) {
+	if (s->nV * 4 >= s->nVSlot * 3) {  /* grow at 3/4 full */
 		size_t nNew = s->nVSlot ? s->nVSlot * 2 : 1024;
 		st__vagg *aNew = calloc(nNew, sizeof *aNew);
 		if (!aNew)
