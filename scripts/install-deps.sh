@@ -13,6 +13,7 @@ gdal-bin
 postgresql-15 postgresql-15-postgis-3 postgresql-client-15
 gpsd-clients python3 python3-ais python3-geopandas python3-rtree
 hyperfine
+chromium fonts-dejavu-core poppler-utils python3-pil bc
 "
 
 missing=""

@@ -852,6 +852,17 @@ static void test_rajin_ground_truth(void **state)
 		}
 	}
 	assert_int_equal(nUnex, 4);
+	/* min_port_gap_h: no two deliveries reach one port within 72 h */
+	const cJSON *d1, *d2;
+	cJSON_ArrayForEach(d1, dels)
+		cJSON_ArrayForEach(d2, dels) {
+			if (d1 == d2 || strcmp(cJSON_GetObjectItem(d1, "port")->valuestring,
+			                       cJSON_GetObjectItem(d2, "port")->valuestring))
+				continue;
+			st_time_ms t1 = st_time_parse(cJSON_GetObjectItem(d1, "arrive")->valuestring);
+			st_time_ms t2 = st_time_parse(cJSON_GetObjectItem(d2, "arrive")->valuestring);
+			assert_true(llabs(t1 - t2) >= 72 * 3600000LL);
+		}
 	assert_true(nAttr > 100);
 	/* the shuttle vessels are the OFAC-listed ones, and said to carry
 	 * placeholder MMSIs */
@@ -902,6 +913,10 @@ static void test_bad_scenarios(void **state)
 		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"ports\": [{\"id\": \"P\", \"lat\": 91, \"lon\": 2}]}", "lat"},
 		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"records\": {\"encoding\": \"koi8-r\"}}", "encoding"},
 		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"shuttle\": {\"vessels\": [\"GHOST\"]}}", "unknown vessel \"GHOST\""},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"records\": {\"delimiter\": \";;\"}}", "delimiter"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"explosives\": {\"cargo\": [{\"code\": \"1\"}], \"consignees\": [1]}}", "consignees"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"vessels\": [{\"name\": \"X\", \"mmsi\": 273000001, \"dim\": [-6, 1, 1, 1]}]}", "dim"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"vessels\": [{\"name\": \"X\", \"mmsi\": 273000001, \"position_type\": 5}]}", "position_type"},
 	};
 	char zFile[512], zDir[512], zErr[512];
 	snprintf(zFile, sizeof zFile, "%s/bad.json", zTmp);
