@@ -11,8 +11,9 @@ libcmocka-dev libssl-dev
 gzip zstd sqlite3 tzdata
 gdal-bin
 postgresql-15 postgresql-15-postgis-3 postgresql-client-15
-gpsd-clients python3 python3-ais python3-geopandas
+gpsd-clients python3 python3-ais python3-geopandas python3-rtree
 hyperfine
+chromium fonts-dejavu-core poppler-utils python3-pil bc
 "
 
 missing=""

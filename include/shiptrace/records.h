@@ -25,6 +25,7 @@ typedef struct st_records_map {
 	char delimiter;
 	char encoding[32];    /* "UTF-8", "WINDOWS-1251", ... (iconv names) */
 	int header_lines;     /* lines of header; the last names the columns */
+	int simulated;        /* the map says the file is simulated */
 } st_records_map;
 
 /* Reads a MAP.json. Unknown keys are an error (a typo must not silently

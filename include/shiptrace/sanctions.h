@@ -154,7 +154,7 @@ const char *st_match_kind_name(st_match_kind k); /* "imo", "mmsi", ... */
  * alone never does. */
 #define ST_SCORE_IMO 1.0
 #define ST_SCORE_MMSI_CONFIRMED 0.95  /* MMSI and the ship's IMO agree */
-#define ST_SCORE_MMSI 0.8             /* MMSI, ship reports no IMO */
+#define ST_SCORE_MMSI 0.8             /* MMSI; no IMO on one side */
 #define ST_SCORE_CALLSIGN 0.5
 #define ST_SCORE_NAME 0.3
 

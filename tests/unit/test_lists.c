@@ -259,6 +259,42 @@ static void test_mapped_csv(void **state)
 	st_lists_free(p);
 }
 
+static void test_mapped_encoding(void **state)
+{
+	(void)state;
+	/* Made up: a tab-separated latin-1 list with aliases and links in
+	 * columns, read through an inline mapping. */
+	char zPath[] = "/tmp/st_list_XXXXXX";
+	int fd = mkstemp(zPath);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "wb");
+	fputs("Ref\tShip\tAKA\tIMO\tLinked\n"
+	      "R1\tS\xC3O JO\xC3O\tSAO JOAO II|SJ\t9000015\tEXAMPLE OWNER\n"
+	      "R2\tEXAMPLE OWNER\t\t\t\n", f);
+	fclose(f);
+	st_lists *p;
+	st_list_stats s;
+	char zErr[256];
+	st_list_opts o = {0};
+	o.zMap = "name=Ship,aliases=AKA,alias_separator=|,imo=IMO,entry_id=Ref,"
+	         "linked_entities=Linked,delimiter=tab,encoding=latin-1,list=MADE UP";
+	assert_int_equal(st_lists_new(&p), ST_OK);
+	assert_int_equal(st_lists_load(p, zPath, &o, &s, zErr, sizeof zErr), ST_OK);
+	remove(zPath);
+	assert_int_equal(s.nEntry, 2);
+	assert_int_equal(s.nRejected, 0);
+	int i = find_imo(p, 9000015);
+	const st_list_entry *e = st_lists_entry(p, i);
+	assert_string_equal(e->zName, "S\xC3\x83O JO\xC3\x83O"); /* SÃO JOÃO in UTF-8 */
+	assert_int_equal(e->kind, ST_ENT_VESSEL); /* has an IMO */
+	assert_int_equal(e->nAlias, 2);
+	assert_string_equal(e->azAlias[1], "SJ");
+	int iOwner = find_name(p, "EXAMPLE OWNER");
+	assert_true(has_link(p, i, iOwner, "linked_to"));
+	assert_int_equal(s.nLinkUnresolved, 0);
+	st_lists_free(p);
+}
+
 static void test_ftm(void **state)
 {
 	(void)state;
@@ -334,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_ofac_real),
 		cmocka_unit_test(test_ofac_malformed),
 		cmocka_unit_test(test_mapped_csv),
+		cmocka_unit_test(test_mapped_encoding),
 		cmocka_unit_test(test_ftm),
 		cmocka_unit_test(test_buffer_garbage),
 	};

@@ -125,7 +125,9 @@ static void test_indicators_and_rank(void **state)
 	r = row(aRow, nRow, 273500005, ST_RISK_NAME_MATCH);
 	assert_int_equal(r->nEvidence, 2); /* MARIA and MARIA E */
 	assert_null(row(aRow, nRow, 273500005, ST_RISK_LISTED));
-	assert_non_null(row(aRow, nRow, 445000006, ST_RISK_FLAG_OF_CONCERN));
+	r = row(aRow, nRow, 445000006, ST_RISK_FLAG_OF_CONCERN);
+	assert_string_equal(r->zEvidence, "mmsi:445000006");
+	assert_non_null(strstr(r->zDetail, "KP"));
 
 	/* Rank: listed first; the behaviour-only ship (tier 2, three
 	 * indicators) second, then the one-call ship; tier 3 after, most

@@ -140,6 +140,15 @@ static void test_mmsi_in_use(void **state)
 			assert_true(aHit[i].score == ST_SCORE_MMSI_CONFIRMED);
 	}
 	free(aHit);
+	/* ST. VITAMIN is listed with MMSI 375311000 and no IMO: a ship using
+	 * that MMSI with an IMO of its own still matches, and says so. */
+	st_vessel_ident b[] = {ident(375311000, 9000015, "", "2023-01-01", "2023-02-01")};
+	assert_int_equal(st_screen(gIdx, b, 1, &aHit, &nHit, &s), ST_OK);
+	assert_int_equal(nHit, 1);
+	assert_int_equal(aHit[0].kind, ST_MATCH_MMSI);
+	assert_true(aHit[0].score == ST_SCORE_MMSI);
+	assert_non_null(strstr(aHit[0].zWhy, "reports IMO 9000015, the list gives none"));
+	free(aHit);
 }
 
 static void test_names_are_weak(void **state)
@@ -152,10 +161,14 @@ static void test_names_are_weak(void **state)
 		ident(412000003, 0, "m/v Lady-R", "2023-01-01", "2023-02-01"),
 		ident(412000004, 0, "LADY", "2023-01-01", "2023-02-01"),
 		ident(412000005, 0, "ANGAR", "2023-01-01", "2023-02-01"),
+		/* AIS cuts "AKADEMIK ALEKSANDR KARPINSKIY" at 20 characters */
+		ident(412000006, 0, "AKADEMIK ALEKSANDR K", "2023-01-01", "2023-02-01"),
+		/* a short name that happens to be a cut key does not match */
+		ident(412000007, 0, "AKADEMIK ALEKSANDR", "2023-01-01", "2023-02-01"),
 	};
 	st_screen_hit *aHit;
 	int nHit;
-	assert_int_equal(st_screen(gIdx, a, 5, &aHit, &nHit, NULL), ST_OK);
+	assert_int_equal(st_screen(gIdx, a, 7, &aHit, &nHit, NULL), ST_OK);
 	char z[512];
 	/* Without an IMO a name cannot choose: MARIA E (IMO 9617923) is listed
 	 * "a.k.a. 'MARIA'", so both entries come back, both weak. */
@@ -169,6 +182,10 @@ static void test_names_are_weak(void **state)
 	hits_of(aHit, nHit, 3, z, sizeof z);
 	assert_string_equal(z, "");
 	hits_of(aHit, nHit, 4, z, sizeof z);
+	assert_string_equal(z, "");
+	hits_of(aHit, nHit, 5, z, sizeof z);
+	assert_string_equal(z, "name:AKADEMIK ALEKSANDR KARPINSKIY");
+	hits_of(aHit, nHit, 6, z, sizeof z);
 	assert_string_equal(z, "");
 	for (int i = 0; i < nHit; i++) {
 		assert_false(aHit[i].decisive);

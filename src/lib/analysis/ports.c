@@ -528,14 +528,47 @@ static int lat_excludes(const st_port *p, double lat, double maxKm)
 	return dLat > maxKm;
 }
 
+/* Candidates are compared by the haversine term h = sin^2(dlat/2) +
+ * cos(lat1) cos(lat2) sin^2(dlon/2), which grows with distance, so the
+ * arcsine and square root are paid once for the winner, not per port. */
+#define EARTH_KM 6371.0088
+#define DEG (M_PI / 180.0)
+
+static double h_of_km(double km)
+{
+	if (km >= M_PI * EARTH_KM)
+		return 1.0;
+	double s = sin(km / (2.0 * EARTH_KM));
+	return s * s;
+}
+
+static double km_of_h(double h)
+{
+	return 2.0 * EARTH_KM * asin(sqrt(h > 1.0 ? 1.0 : h));
+}
+
 #define CONSIDER(i)                                                            \
 	do {                                                                   \
 		const st_port *pP_ = &g->aPort[i];                             \
 		if (lat_excludes(pP_, lat, bestKm))                            \
 			break;                                                 \
-		double d_ = port_distance(pP_, lat, lon);                      \
-		if (d_ <= bestKm) {                                            \
-			bestKm = d_;                                           \
+		if (pP_->nVert) {                                              \
+			double d_ = st__port_km(pP_, lat, lon);                \
+			if (d_ <= bestKm) {                                    \
+				bestKm = d_;                                   \
+				bestH = h_of_km(d_);                           \
+				best = (i);                                    \
+				if (any)                                       \
+					goto found;                            \
+			}                                                      \
+			break;                                                 \
+		}                                                              \
+		double sLat_ = sin((pP_->lat - lat) * DEG * 0.5);              \
+		double sLon_ = sin((pP_->lon - lon) * DEG * 0.5);              \
+		double h_ = sLat_ * sLat_ + cosLat * cos(pP_->lat * DEG) * sLon_ * sLon_; \
+		if (h_ <= bestH) {                                             \
+			bestH = h_;                                            \
+			bestKm = km_of_h(h_);                                  \
 			best = (i);                                            \
 			if (any)                                               \
 				goto found;                                    \
@@ -547,7 +580,7 @@ static int search(const st_gazetteer *g, double lat, double lon, double maxKm,
                   double *pKm, int any)
 {
 	int best = -1;
-	double bestKm = maxKm;
+	double bestKm = maxKm, bestH = h_of_km(maxKm), cosLat = cos(lat * DEG);
 	if (!g->aCellStart || !g->nPort) {
 		for (int i = 0; i < g->nPort; i++)
 			CONSIDER(i);

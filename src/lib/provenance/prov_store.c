@@ -109,7 +109,9 @@ st_status st_prov_ingest_records(st_store *s, const char *zPath,
 {
 	int64_t id = 0;
 	src->zKind = "records";
-	src->zFormat = "records_csv";
+	/* a simulated file says so in its map; the mark follows it into the
+	 * case, where the report labels everything as simulated */
+	src->zFormat = pMap->simulated ? "records_csv (simulated)" : "records_csv";
 	st_status rc = begin_file(s, &st_tab_records, src, &id, zErr, nErr);
 	if (rc != ST_OK)
 		return rc;

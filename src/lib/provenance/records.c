@@ -82,8 +82,11 @@ st_status st_records_map_load(const char *zPath, st_records_map *m,
 			m->delimiter = v->valuestring[0];
 			continue;
 		}
-		if (v->string[0] == '_' || !strcmp(v->string, "comment") ||
-		    !strcmp(v->string, "note") || !strcmp(v->string, "simulated"))
+		if (!strcmp(v->string, "simulated")) {
+			m->simulated = cJSON_IsTrue(v);
+			continue;
+		}
+		if (v->string[0] == '_' || !strcmp(v->string, "comment") || !strcmp(v->string, "note"))
 			continue; /* annotations */
 		if (!strcmp(v->string, "header_lines")) {
 			if (!cJSON_IsNumber(v) || v->valueint < 1 || v->valueint > 100) {

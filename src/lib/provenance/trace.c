@@ -522,6 +522,34 @@ static const st_table_def tabFind = {"findings",
 	"Suspected findings in plain words, with confidence and evidence",
 	aFindCol, (int)(sizeof aFindCol / sizeof aFindCol[0]), ST_GEOM_NONE};
 
+static const st_column aArrCol[] = {
+	{"port_call_id", ST_COL_INT}, {"mmsi", ST_COL_INT}, {"imo", ST_COL_INT},
+	{"vessel_name", ST_COL_TEXT}, {"ship_type", ST_COL_INT}, {"origin", ST_COL_TEXT},
+	{"arrival", ST_COL_TIME}, {"prev_country", ST_COL_TEXT}, {"qualifies", ST_COL_INT},
+	{"reason", ST_COL_TEXT}, {"confidence", ST_COL_TEXT},
+	{"port_of_concern_call_id", ST_COL_INT}, {"gap_id", ST_COL_INT},
+};
+static const st_table_def tabArr = {"arrivals",
+	"Every arrival at an origin port: whether it qualifies, and why not",
+	aArrCol, (int)(sizeof aArrCol / sizeof aArrCol[0]), ST_GEOM_NONE};
+
+static const st_column aSelCol[] = {
+	{"record_row", ST_COL_INT}, {"record_id", ST_COL_TEXT}, {"time", ST_COL_TIME},
+	{"origin", ST_COL_TEXT}, {"destination", ST_COL_TEXT}, {"tonnes", ST_COL_REAL},
+	{"attributed", ST_COL_INT},
+};
+static const st_table_def tabSel = {"selected_records",
+	"Records that matched the cargo pattern at an origin port",
+	aSelCol, (int)(sizeof aSelCol / sizeof aSelCol[0]), ST_GEOM_NONE};
+
+static const st_column aSigCol[] = {
+	{"test", ST_COL_TEXT}, {"real_tonnes", ST_COL_REAL}, {"mean_shifted_tonnes", ST_COL_REAL},
+	{"shifts", ST_COL_INT}, {"at_least_as_good", ST_COL_INT}, {"p_value", ST_COL_REAL},
+};
+static const st_table_def tabSig = {"significance",
+	"Permutation test: could the timing of records after arrivals be chance?",
+	aSigCol, (int)(sizeof aSigCol / sizeof aSigCol[0]), ST_GEOM_NONE};
+
 static void add_finding(st_trace_result *res, st_confidence conf, const char *zEvidence,
                         const char *zFmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -586,7 +614,8 @@ static st_status write_outputs(trace_ctx *c, const st_prov_arrival *aArr, size_t
 {
 	st_store *s = c->s;
 	st_status rc = ST_OK;
-	const st_table_def *aDef[] = {&tabAttr, &tabFlow, &tabSite, &tabMon, &tabLag, &tabFind};
+	const st_table_def *aDef[] = {&tabAttr, &tabFlow, &tabSite, &tabMon, &tabLag, &tabFind,
+	                              &tabArr, &tabSel, &tabSig};
 	for (size_t i = 0; i < sizeof aDef / sizeof aDef[0] && rc == ST_OK; i++)
 		rc = st_store_create_table(s, aDef[i]);
 
@@ -699,8 +728,66 @@ static st_status write_outputs(trace_ctx *c, const st_prov_arrival *aArr, size_t
 		val[1].i = k < nLag ? aLag[k] : nBeyond;
 		rc = st_store_insert(s, &tabLag, val, NULL, NULL);
 	}
-	(void)nArr;
-	(void)nRec;
+	for (size_t i = 0; i < nArr && rc == ST_OK; i++) {
+		const st_prov_arrival *a = &aArr[i];
+		const vessel_info *v = find_vessel(c, a->mmsi);
+		const char *zWhy = st_prov_disqualify(a, c->p);
+		st_value val[13];
+		memset(val, 0, sizeof val);
+		val[0].i = a->id;
+		val[1].i = a->mmsi;
+		val[2].i = a->imo;
+		val[2].isNull = a->imo == 0;
+		val[3].z = v ? v->zName : "";
+		val[4].i = a->ship_type;
+		val[4].isNull = a->ship_type < 0;
+		val[5].z = c->aOrigin[a->port].zName;
+		val[6].t = a->t;
+		val[7].z = a->last_country;
+		val[8].i = zWhy == NULL;
+		val[9].z = zWhy ? zWhy : "";
+		val[10].z = zWhy ? "" : st_confidence_name(st_prov_confidence(a));
+		val[11].i = a->poc_call_id;
+		val[11].isNull = a->poc_call_id < 0;
+		val[12].i = a->poc_gap_id;
+		val[12].isNull = a->poc_gap_id < 0;
+		rc = st_store_insert(s, &tabArr, val, NULL, NULL);
+	}
+	{
+		unsigned char *aDone = calloc(nRec ? nRec : 1, 1);
+		if (!aDone)
+			rc = ST_ENOMEM;
+		for (size_t k = 0; aDone && k < nAttr; k++)
+			aDone[aAttr[k].iRecord] = 1;
+		for (size_t i = 0; aDone && i < nRec && rc == ST_OK; i++) {
+			if (!aRec[i].selected || aRec[i].port < 0)
+				continue;
+			const rec_row *r = &c->recs.a[aRec[i].id];
+			st_value val[7];
+			memset(val, 0, sizeof val);
+			val[0].i = r->id;
+			val[1].z = r->zRecordId;
+			val[2].t = r->t;
+			val[3].z = c->aOrigin[aRec[i].port].zName;
+			val[4].z = r->zDest;
+			val[5].r = r->tonnes;
+			val[6].i = aDone[i];
+			rc = st_store_insert(s, &tabSel, val, NULL, NULL);
+		}
+		free(aDone);
+	}
+	if (rc == ST_OK) {
+		const st_prov_perm *pm = &c->res->perm;
+		st_value val[6];
+		memset(val, 0, sizeof val);
+		val[0].z = "circular time shift of the qualifying arrivals";
+		val[1].r = pm->real_tonnes;
+		val[2].r = pm->mean_tonnes;
+		val[3].i = pm->nShift;
+		val[4].i = pm->nAtLeast;
+		val[5].r = pm->p_value;
+		rc = st_store_insert(s, &tabSig, val, NULL, NULL);
+	}
 	for (int k = 0; k < c->res->nFinding && rc == ST_OK; k++) {
 		st_value val[3];
 		memset(val, 0, sizeof val);

@@ -222,7 +222,10 @@ size_t st_vessel_name(const char *zIn, char *zOut, size_t nOut)
 	if (nOut == 0)
 		return 0;
 	size_t m = st_name_normalize(zIn, zOut, nOut);
-	/* A leading vessel prefix goes when something follows it. */
+	/* A leading vessel prefix goes when something follows it. Every
+	 * prefix is two letters ("MV ") or two spaced letters ("M V "). */
+	if (m < 4 || (zOut[2] != ' ' && (zOut[1] != ' ' || zOut[3] != ' ')))
+		return m;
 	for (const char *const *a = azPrefix; *a; a++) {
 		size_t np = strlen(*a);
 		if (m > np && !memcmp(zOut, *a, np)) {

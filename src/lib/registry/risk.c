@@ -29,7 +29,7 @@ static const struct {
 	{"port_of_concern_call", 2, "port_calls"},
 	{"dark_gap_possible_port_call", 3, "gaps"},
 	{"identity_change", 3, NULL}, /* the identity table, from the input */
-	{"flag_of_concern", 3, "vessels"},
+	{"flag_of_concern", 3, "mmsi"}, /* the MMSI itself is the evidence */
 	{"name_match_only", 3, "screening"},
 };
 
@@ -110,9 +110,9 @@ static void add(ctx *c, uint32_t mmsi, st_risk_indicator k, int64_t id,
 	if (!v)
 		return;
 	acc *a = &v->a[k];
-	int dup = 0;
-	for (int i = 0; i < a->nId && !dup; i++)
-		dup = a->aId[i] == id;
+	/* Repeats are common back to back (identity rows); the rest are
+	 * removed once at the end (acc_finish), so adding stays O(1). */
+	int dup = a->nId > 0 && a->aId[a->nId - 1] == id;
 	if (!dup && a->nId == a->nCap) {
 		int cap = a->nCap ? a->nCap * 2 : 4;
 		int64_t *p = realloc(a->aId, (size_t)cap * sizeof *p);
@@ -263,6 +263,25 @@ static void identity_changes(ctx *c, const st_risk_input *in)
 	st__imap_free(&byMmsi);
 }
 
+static int cmp_id(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+/* Evidence ids sorted and unique. */
+static void acc_finish(acc *a)
+{
+	if (a->nId < 2)
+		return;
+	qsort(a->aId, (size_t)a->nId, sizeof *a->aId, cmp_id);
+	int n = 1;
+	for (int i = 1; i < a->nId; i++)
+		if (a->aId[i] != a->aId[n - 1])
+			a->aId[n++] = a->aId[i];
+	a->nId = n;
+}
+
 static int cmp_summary(const void *pa, const void *pb)
 {
 	const st_risk_summary *a = pa, *b = pb;
@@ -387,7 +406,7 @@ st_status st_risk_assess(const st_risk_input *in, st_risk_row **paRow, int *pnRo
 			if (zF && list_has(in->zFlagsOfConcern, zF)) {
 				snprintf(zD, sizeof zD, "MMSI %09u carries the MID of %s",
 				         c.aV[i].mmsi, zF);
-				add(&c, c.aV[i].mmsi, ST_RISK_FLAG_OF_CONCERN, 0, zD);
+				add(&c, c.aV[i].mmsi, ST_RISK_FLAG_OF_CONCERN, c.aV[i].mmsi, zD);
 			}
 		}
 	}
@@ -396,6 +415,9 @@ st_status st_risk_assess(const st_risk_input *in, st_risk_row **paRow, int *pnRo
 		goto nomem;
 
 	/* Rows and summaries. */
+	for (int i = 0; i < c.nV; i++)
+		for (int k = 0; k < ST_RISK_N; k++)
+			acc_finish(&c.aV[i].a[k]);
 	int nRow = 0, nSum = 0;
 	for (int i = 0; i < c.nV; i++) {
 		int any = 0;

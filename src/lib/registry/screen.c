@@ -19,6 +19,7 @@ struct st_screen_index {
 	const st_lists *p;
 	st__imap byImo, byMmsi;
 	st__smap byCall, byName;
+	st__smap byTrunc;       /* long names cut as AIS cuts them */
 	st__arena arena;        /* normalised keys */
 	int nEntry;
 	int *aAdjStart;         /* CSR adjacency: nEntry + 1 */
@@ -66,6 +67,40 @@ static int add_key(st_screen_index *x, st__smap *m, const char *z, size_t n, int
 	return 0;
 }
 
+/* AIS carries at most 20 characters of a name (ITU-R M.1371, six-bit
+ * ASCII), so "AKADEMIK ALEKSANDR KARPINSKIY" is on the air as "AKADEMIK
+ * ALEKSANDR K". */
+#define AIS_NAME_MAX 20
+
+/* A name under its full key and, when AIS would cut it, its cut key. */
+static int add_names(st_screen_index *x, const char *zName, int i)
+{
+	char zKey[512], zCut[AIS_NAME_MAX + 1];
+	size_t n = st_vessel_name(zName, zKey, sizeof zKey);
+	if (n && add_key(x, &x->byName, zKey, n, i))
+		return -1;
+	if (strlen(zName) <= AIS_NAME_MAX)
+		return 0;
+	size_t m = AIS_NAME_MAX;
+	while (m > 0 && ((unsigned char)zName[m] & 0xC0) == 0x80)
+		m--; /* not inside a UTF-8 sequence */
+	memcpy(zCut, zName, m);
+	zCut[m] = '\0';
+	n = st_vessel_name(zCut, zKey, sizeof zKey);
+	if (n && add_key(x, &x->byTrunc, zKey, n, i))
+		return -1;
+	return 0;
+}
+
+/* Length of an AIS name without the trailing '@' and blanks. */
+static size_t ais_name_len(const char *z)
+{
+	size_t n = strlen(z);
+	while (n && (z[n - 1] == ' ' || z[n - 1] == '@'))
+		n--;
+	return n;
+}
+
 void st_screen_index_free(st_screen_index *x)
 {
 	if (!x)
@@ -74,6 +109,7 @@ void st_screen_index_free(st_screen_index *x)
 	st__imap_free(&x->byMmsi);
 	st__smap_free(&x->byCall);
 	st__smap_free(&x->byName);
+	st__smap_free(&x->byTrunc);
 	st__arena_free(&x->arena);
 	free(x->aAdjStart);
 	free(x->aAdjTo);
@@ -101,14 +137,11 @@ st_status st_screen_index_build(st_screen_index **ppIdx, const st_lists *p)
 		size_t n = norm_call(e->zCallSign, zKey, sizeof zKey);
 		if (n >= 3 && add_key(x, &x->byCall, zKey, n, i))
 			goto nomem;
-		n = st_vessel_name(e->zName, zKey, sizeof zKey);
-		if (n && add_key(x, &x->byName, zKey, n, i))
+		if (add_names(x, e->zName, i))
 			goto nomem;
-		for (int a = 0; a < e->nAlias; a++) {
-			n = st_vessel_name(e->azAlias[a], zKey, sizeof zKey);
-			if (n && add_key(x, &x->byName, zKey, n, i))
+		for (int a = 0; a < e->nAlias; a++)
+			if (add_names(x, e->azAlias[a], i))
 				goto nomem;
-		}
 	}
 	/* Undirected adjacency in compressed rows. */
 	int nLink = st_lists_link_count(p);
@@ -284,6 +317,14 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				         "MMSI %09u %s, with IMO %u, is the MMSI %s %s '%s' gives",
 				         id->mmsi, span_of(id, zSpan, sizeof zSpan), id->imo,
 				         e->zList, e->zEntryId, e->zName);
+			} else if (imoOk) {
+				/* The ship reports an IMO the list cannot confirm. */
+				h->score = ST_SCORE_MMSI;
+				snprintf(h->zWhy, sizeof h->zWhy,
+				         "MMSI %09u %s is the MMSI %s %s '%s' gives; the ship "
+				         "reports IMO %u, the list gives none",
+				         id->mmsi, span_of(id, zSpan, sizeof zSpan),
+				         e->zList, e->zEntryId, e->zName, id->imo);
 			} else {
 				h->score = ST_SCORE_MMSI;
 				snprintf(h->zWhy, sizeof h->zWhy,
@@ -322,11 +363,14 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 		 * ship's own IMO contradicts, nor where an identifier already
 		 * matched the same entry. */
 		size_t nn = id->zName ? st_vessel_name(id->zName, zKey, sizeof zKey) : 0;
-		if (nn) {
+		/* A name of exactly 20 characters may be a longer one cut. */
+		int cut = nn && ais_name_len(id->zName) == AIS_NAME_MAX;
+		for (int pass = 0; nn && pass < 1 + cut; pass++) {
+			const st__smap *m = pass ? &x->byTrunc : &x->byName;
 			uint64_t hh = st__hash(zKey, nn);
-			for (size_t s = st__smap_find(&x->byName, zKey, hh, 0); s != (size_t)-1;
-			     s = st__smap_find(&x->byName, zKey, hh, s + 1)) {
-				int i = x->byName.aVal[s];
+			for (size_t s = st__smap_find(m, zKey, hh, 0); s != (size_t)-1;
+			     s = st__smap_find(m, zKey, hh, s + 1)) {
+				int i = m->aVal[s];
 				const st_list_entry *e = st_lists_entry(x->p, i);
 				if (imoOk && e->imo && e->imo != id->imo) {
 					st.nNameSuppressed++;
@@ -344,9 +388,10 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				h->tFrom = id->tFrom;
 				h->tTo = id->tTo;
 				snprintf(h->zWhy, sizeof h->zWhy,
-				         "name '%.80s' of MMSI %09u %s equals '%s' of %s %s after normalisation;"
-				         " a name alone does not identify a ship%s",
+				         "name '%.80s' of MMSI %09u %s equals %s'%s' of %s %s after"
+				         " normalisation; a name alone does not identify a ship%s",
 				         zKey, id->mmsi, span_of(id, zSpan, sizeof zSpan),
+				         pass ? "the first 20 characters (all AIS carries) of " : "",
 				         e->zName, e->zList, e->zEntryId,
 				         imoOk ? "" : " (no IMO reported to confirm it)");
 			}
