@@ -11,6 +11,7 @@
 #        throw-away cluster is started on a free loopback port)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if [ $# -ge 1 ]; then BUILD=${BUILD:-$(cd "$(dirname "$1")" && pwd)}; fi
 BUILD=${BUILD:-$ROOT/build}
 SHARED=${SHARED:-$ROOT/../shared/data}
 N=${N:-50000000}

@@ -36,6 +36,11 @@ typedef struct st_reader_opts {
 	                            ST_FMT_MAPPED_CSV; see docs/formats.md */
 	st_reject_fn on_reject;  /* may be NULL */
 	void *reject_ctx;
+	/* Called, when not NULL, just before the reader would wait for more
+	 * input from a pipe, terminal or socket: the moment to flush output,
+	 * so that a live feed is not held back by the caller's buffers. */
+	void (*on_idle)(void *ctx);
+	void *idle_ctx;
 } st_reader_opts;
 
 typedef struct st_reader_stats {

@@ -35,7 +35,6 @@ typedef struct decode_run {
 	decode_opts o;
 	outbuf out;
 	st_reader *pReader;    /* the one being read, for reject details */
-	uint64_t nRejectShown;
 	char lastCls;          /* class of the last CSV position, for its static */
 	uint32_t lastMmsi;
 } decode_run;
@@ -334,6 +333,14 @@ static char *put_csv_row(char *p, const st_record *r)
 	return p;
 }
 
+/* The input would block (a live feed): show what we have. */
+static void on_idle(void *ctx)
+{
+	decode_run *pRun = ctx;
+	out_flush(&pRun->out);
+	fflush(stderr);
+}
+
 /* ---- rejects and statistics ---- */
 
 static void on_reject(void *ctx, const char *zFile, uint64_t line, st_reject why,
@@ -363,7 +370,6 @@ static void on_reject(void *ctx, const char *zFile, uint64_t line, st_reject why
 	else
 		fprintf(stderr, "%s:%llu: %s: (fragment no longer held)\n", zFile,
 		        (unsigned long long)line, st_reject_name(why));
-	pRun->nRejectShown++;
 }
 
 static uint64_t sum_rejected(const st_nmea_stats *s)
@@ -528,6 +534,8 @@ int st_cmd_decode(int argc, char **argv)
 	memset(&run, 0, sizeof run);
 	run.o.ropts.on_reject = on_reject;
 	run.o.ropts.reject_ctx = &run;
+	run.o.ropts.on_idle = on_idle;
+	run.o.ropts.idle_ctx = &run;
 	const char **azFile = calloc((size_t)argc + 1, sizeof *azFile);
 	if (!azFile)
 		return 2;

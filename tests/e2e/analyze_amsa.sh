@@ -77,6 +77,24 @@ if "$ST_BIN" analyze "$C" --set gap_min_h=soon 2>"$T/err"; then fail "bad --set 
 grep -q "gap_min_h" "$T/err" || fail "error does not name the parameter"
 eq "runs unchanged" "$(q "SELECT count(*) FROM runs")" "$runs"
 
+# user ports: a CSV point (made up: the mooring at the Brisbane river mouth
+# where 503000720 lies, 14.8 km from the WPI point) and a GeoJSON polygon
+# (made up: a box around Sydney Cove), without the shipped gazetteer
+printf 'name,country,lat,lon,radius\nRiver Mouth Mooring,AU,-27.4015,153.1637,1\n' >"$T/ports.csv"
+cat >"$T/cove.geojson" <<'JSON'
+{"type": "FeatureCollection", "features": [{"type": "Feature",
+ "properties": {"name": "Sydney Cove", "country": "AU"},
+ "geometry": {"type": "Polygon", "coordinates": [[[151.16, -33.87], [151.22, -33.87],
+   [151.22, -33.83], [151.16, -33.83], [151.16, -33.87]]]}}]}
+JSON
+"$ST_BIN" analyze "$C" --no-default-ports --ports "$T/ports.csv" --ports "$T/cove.geojson" --quiet || fail "user ports"
+eq "user ports only" "$(q "SELECT group_concat(DISTINCT port_name) FROM (SELECT port_name FROM port_calls ORDER BY 1)")" "River Mouth Mooring,Sydney Cove"
+eq "mooring calls" "$(q "SELECT count(*) > 10 FROM port_calls WHERE mmsi=503000720 AND port_name='River Mouth Mooring' AND how='stopped'")" "1"
+eq "cove calls" "$(q "SELECT count(*) > 0 FROM port_calls WHERE mmsi=503000530 AND port_name='Sydney Cove'")" "1"
+if "$ST_BIN" analyze "$C" --ports "$T/missing.csv" 2>"$T/err"; then fail "missing ports file accepted"; fi
+grep -q "missing.csv" "$T/err" || fail "error does not name the ports file"
+"$ST_BIN" analyze "$C" --quiet || fail "back to the shipped ports"
+
 # GIS tools see the layers
 if command -v ogrinfo >/dev/null; then
 	ogrinfo -so "$C" port_calls | grep -q "Feature Count: $(q "SELECT count(*) FROM port_calls")" ||

@@ -223,8 +223,10 @@ class Rules:
             return False
         if 'types' in r and msg.get('type') not in r['types']:
             return False
-        if field is not None and 'field' in r and not fnmatch.fnmatch(field, r['field']):
-            return False
+        if field is not None:
+            pats = r.get('fields') or [r.get('field')]
+            if not any(p and fnmatch.fnmatch(field, p) for p in pats):
+                return False
         return True
 
     def field_allowed(self, name, msg, field, oval, sval):
@@ -234,7 +236,8 @@ class Rules:
                             'oracle_values', 'bitdata', 'stringified',
                             'boolint', 'charmap', 'ratio', 'abs_tolerance'):
                 continue
-            if 'field' not in r or not self._applies(r, name, msg, field):
+            if ('field' not in r and 'fields' not in r) or \
+                    not self._applies(r, name, msg, field):
                 continue
             ok = False
             if kind == 'ignore_field':

@@ -309,6 +309,57 @@ static void test_mapped(void **state)
 	st__csv_free(p);
 }
 
+/* One row through a header-less mapping; returns the feed status. */
+static st_status one_row(const char *zMap, const char *zRow, st__csv_out *out)
+{
+	st__csv *p;
+	char zErr[200];
+	assert_int_equal(st__csv_new(&p, ST_FMT_MAPPED_CSV, zMap, zErr, sizeof zErr), ST_OK);
+	st_status rc = st__csv_feed(p, zRow, strlen(zRow), 1, out, zErr, sizeof zErr);
+	st__csv_free(p);
+	return rc;
+}
+
+static void test_times_and_values(void **state)
+{
+	(void)state;
+	st__csv_out out;
+	const char *zDmy = "header=no,mmsi=1,time=2,lat=3,lon=4,sog=5,heading=6,"
+	                   "time_format=%d/%m/%Y %H:%M:%S";
+	assert_int_equal(one_row(zDmy, "211000001,29/02/2024 23:59:59,1,2,,", &out), ST_OK);
+	assert_true(out.aRec[0].t == st_time_parse("2024-02-29T23:59:59Z"));
+	/* 2023 has no 29 February; hours stop at 23. */
+	assert_int_equal(one_row(zDmy, "211000001,29/02/2023 00:00:00,1,2,,", &out), ST_EMALFORMED);
+	assert_string_equal(out.zDetail, "unparseable time");
+	assert_int_equal(one_row(zDmy, "211000001,01/01/2024 24:00:00,1,2,,", &out), ST_EMALFORMED);
+	assert_int_equal(one_row(zDmy, "211000001,01/01/2024 00:00:00 junk,1,2,,", &out),
+	                 ST_EMALFORMED);
+	/* Fractions of a second; exponents and signs in numbers. */
+	const char *zIso = "header=no,mmsi=1,time=2,lat=3,lon=4,sog=5,heading=6,"
+	                   "time_format=%Y-%m-%dT%H:%M:%S";
+	assert_int_equal(one_row(zIso, "211000001,2024-01-02T03:04:05.250,+1.5e1,-2,1e-1,359.6", &out),
+	                 ST_OK);
+	assert_true(out.aRec[0].t == st_time_parse("2024-01-02T03:04:05.250Z"));
+	assert_true(out.aRec[0].pos.lat == 15.0);
+	assert_true(out.aRec[0].pos.lon == -2.0);
+	assert_true(fabsf(out.aRec[0].pos.sog - 0.1f) < 1e-6f);
+	assert_int_equal(out.aRec[0].pos.heading, 0); /* 359.6 rounds to 360 = 0 */
+	/* Hex, infinities and words are not numbers. */
+	assert_int_equal(one_row(zIso, "211000001,2024-01-02T03:04:05,0x10,2,,", &out), ST_EMALFORMED);
+	assert_string_equal(out.zDetail, "bad latitude");
+	assert_int_equal(one_row(zIso, "211000001,2024-01-02T03:04:05,1,2,inf,", &out), ST_EMALFORMED);
+	assert_string_equal(out.zDetail, "bad speed");
+	/* MMSI: digits only, at most nine, not zero; "123.0" is tolerated. */
+	assert_int_equal(one_row(zIso, "1234567890,2024-01-02T03:04:05,1,2,,", &out), ST_EMALFORMED);
+	assert_int_equal(one_row(zIso, "0,2024-01-02T03:04:05,1,2,,", &out), ST_EMALFORMED);
+	assert_int_equal(one_row(zIso, "211000001.0,2024-01-02T03:04:05,1,2,,", &out), ST_OK);
+	assert_int_equal(out.aRec[0].mmsi, 211000001);
+	/* Epoch milliseconds. */
+	assert_int_equal(one_row("header=no,mmsi=1,time=2,lat=3,lon=4,time_format=epoch_ms",
+	                         "211000001,1700000000123,1,2", &out), ST_OK);
+	assert_true(out.aRec[0].t == 1700000000123LL);
+}
+
 static void test_split(void **state)
 {
 	(void)state;
@@ -333,6 +384,7 @@ static void test_split(void **state)
 	assert_int_equal(st__csv_detect(zBom, strlen(zBom)), ST_FMT_NOAA_CSV);
 	const char *zDma = "# Timestamp,Type of mobile,MMSI,Latitude,Longitude";
 	assert_int_equal(st__csv_detect(zDma, strlen(zDma)), ST_FMT_DMA_CSV);
+	assert_int_equal(st__csv_detect(zDma + 2, strlen(zDma + 2)), ST_FMT_DMA_CSV);
 	assert_int_equal(st__csv_detect("a,b,c,d,e", strlen("a,b,c,d,e")), ST_FMT_UNKNOWN);
 	const char *zNmea = "!AIVDM,1,1,,A,1,0*00";
 	assert_int_equal(st__csv_detect(zNmea, strlen(zNmea)), ST_FMT_UNKNOWN);
@@ -344,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_noaa_sample),
 		cmocka_unit_test(test_dma_fixture),
 		cmocka_unit_test(test_mapped),
+		cmocka_unit_test(test_times_and_values),
 		cmocka_unit_test(test_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -270,6 +272,58 @@ static void test_peek_and_errors(void **state)
 	st__lines_close(src);
 }
 
+static void count_idle(void *ctx)
+{
+	(*(int *)ctx)++;
+}
+
+/* A live feed on standard input: detection does not wait for 64 KiB, and
+ * the idle hook runs while the writer pauses. */
+static void test_pipe_live(void **state)
+{
+	(void)state;
+	int aFd[2];
+	assert_int_equal(pipe(aFd), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(aFd[0]);
+		if (write(aFd[1], "first\n", 6) != 6)
+			_exit(1);
+		usleep(300 * 1000);
+		if (write(aFd[1], "second\n", 7) != 7)
+			_exit(1);
+		_exit(0);
+	}
+	close(aFd[1]);
+	int saved = dup(0);
+	assert_int_equal(dup2(aFd[0], 0), 0);
+	close(aFd[0]);
+	alarm(10); /* a hang here fails the test instead of stalling CI */
+	st__lines *src;
+	char zErr[128];
+	assert_int_equal(st__lines_open(&src, "-", 0, 0, zErr, sizeof zErr), ST_OK);
+	int nIdle = 0;
+	st__lines_set_idle(src, count_idle, &nIdle);
+	const char *z;
+	size_t n;
+	assert_int_equal(st__lines_peek(src, 65536, &z, &n), ST_OK);
+	assert_true(n >= 6 && n < 65536);
+	assert_int_equal(st__lines_next(src, &z, &n), ST_OK);
+	assert_memory_equal(z, "first", 5);
+	assert_int_equal(st__lines_next(src, &z, &n), ST_OK);
+	assert_memory_equal(z, "second", 6);
+	assert_int_equal(st__lines_next(src, &z, &n), ST_ENOTFOUND);
+	assert_true(nIdle >= 1);
+	alarm(0);
+	st__lines_close(src);
+	dup2(saved, 0);
+	close(saved);
+	int status;
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_zstd),
 		cmocka_unit_test(test_line_ends_and_overlong),
 		cmocka_unit_test(test_peek_and_errors),
+		cmocka_unit_test(test_pipe_live),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -171,10 +171,21 @@ static void test_single_sentence(void **state)
 		assert_memory_equal(R.meta.talker, aBody[i], 2);
 		assert_int_equal(R.meta.own, aBody[i][4] == 'O');
 	}
+	/* Tolerated: channel C and D, talker "--", '$' as the lead. */
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "AIVDM,1,1,,C," PAY1 ",0")), ST_OK);
+	assert_int_equal(R.meta.channel, 'C');
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "AIVDM,1,1,,D," PAY1 ",0")), ST_OK);
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "--VDM,1,1,,A," PAY1 ",0")), ST_OK);
+	assert_string_equal(R.meta.talker, "--");
+	assert_int_equal(feed(d, mk(b, sizeof b, "$", "AIVDM,1,1,,A," PAY1 ",0")), ST_OK);
+	assert_int_equal(R.msg.mmsi, MMSI1);
+	/* Not tolerated: lowercase talker or a digit in it. */
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "A1VDM,1,1,,A," PAY1 ",0")), ST_ENOTAIS);
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "aiVDM,1,1,,A," PAY1 ",0")), ST_EUNPARSEABLE);
 	const st_nmea_stats *s = st_nmea_get_stats(d);
-	assert_int_equal(s->messages, 9);
-	assert_int_equal(s->by_type[1], 9);
-	assert_int_equal(s->sentences, 9);
+	assert_int_equal(s->messages, 13);
+	assert_int_equal(s->by_type[1], 13);
+	assert_int_equal(s->sentences, 13);
 	assert_identity(d);
 	st_nmea_free(d);
 }
@@ -188,11 +199,17 @@ static void test_line_endings(void **state)
 	char b[256], l[300];
 	mk(b, sizeof b, "!", "AIVDM,1,1,,B,14pWHb?P03rwO<F:RQOnROw<25bd,0");
 	const char *aFmt[] = {"%s", "%s\n", "%s\r\n", "%s \r\n", "  %s\n", "\t%s\r"};
+	static st_ais_msg first;
 	for (size_t i = 0; i < sizeof aFmt / sizeof aFmt[0]; i++) {
 		snprintf(l, sizeof l, aFmt[i], b);
 		assert_int_equal(feed(d, l), ST_OK);
 		assert_int_equal(R.msg.mmsi, 327801000u);
 		assert_int_equal(R.meta.channel, 'B');
+		/* Leading blanks take the general parser: same message. */
+		if (i == 0)
+			first = R.msg;
+		else
+			assert_memory_equal(&R.msg.type1, &first.type1, sizeof first.type1);
 	}
 	/* A line with embedded NUL-free garbage after the LF is not ours to
 	 * read: only len bytes count. */

@@ -852,6 +852,17 @@ static void test_rajin_ground_truth(void **state)
 		}
 	}
 	assert_int_equal(nUnex, 4);
+	/* min_port_gap_h: no two deliveries reach one port within 72 h */
+	const cJSON *d1, *d2;
+	cJSON_ArrayForEach(d1, dels)
+		cJSON_ArrayForEach(d2, dels) {
+			if (d1 == d2 || strcmp(cJSON_GetObjectItem(d1, "port")->valuestring,
+			                       cJSON_GetObjectItem(d2, "port")->valuestring))
+				continue;
+			st_time_ms t1 = st_time_parse(cJSON_GetObjectItem(d1, "arrive")->valuestring);
+			st_time_ms t2 = st_time_parse(cJSON_GetObjectItem(d2, "arrive")->valuestring);
+			assert_true(llabs(t1 - t2) >= 72 * 3600000LL);
+		}
 	assert_true(nAttr > 100);
 	/* the shuttle vessels are the OFAC-listed ones, and said to carry
 	 * placeholder MMSIs */

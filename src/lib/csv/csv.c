@@ -440,7 +440,7 @@ st_format st__csv_detect(const char *z, size_t n)
 	const char *z0 = aF[0].z;
 	size_t n0 = aF[0].n;
 	trim(&z0, &n0);
-	if (mmsi && mobile && eq_nocase(z0, n0, "# Timestamp"))
+	if (mmsi && mobile && (eq_nocase(z0, n0, "# Timestamp") || eq_nocase(z0, n0, "Timestamp")))
 		return ST_FMT_DMA_CSV;
 	if (mmsi && noaaTime)
 		return ST_FMT_NOAA_CSV;

@@ -5,6 +5,7 @@
  * to the front on a refill, so the cost per line is one memchr. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,9 @@
 struct st__lines {
 	int fd;                     /* -1 for a memory source */
 	bool ownFd;
+	bool mayBlock;              /* fd is a pipe, terminal or socket */
+	void (*xIdle)(void *);
+	void *pIdleCtx;
 	const unsigned char *pMem;  /* memory source */
 	size_t nMem, iMem;
 	st_compression comp;
@@ -32,6 +36,7 @@ struct st__lines {
 	ZSTD_DStream *pZstd;
 	size_t zstdHint;            /* 0 when the last zstd frame is flushed */
 	char *aBuf;                 /* decompressed data */
+	bool bBorrowed;             /* aBuf is the caller's memory block */
 	size_t nAlloc, iStart, nEnd;
 	size_t nMaxLine;
 	bool eof;                   /* no more decompressed data will come */
@@ -61,6 +66,11 @@ static long raw_read(st__lines *p, void *dst, size_t n)
 		memcpy(dst, p->pMem + p->iMem, k);
 		p->iMem += k;
 		return (long)k;
+	}
+	if (p->xIdle && p->mayBlock) {
+		struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
+		if (poll(&pfd, 1, 0) == 0)
+			p->xIdle(p->pIdleCtx);
 	}
 	for (;;) {
 		ssize_t k = read(p->fd, dst, n);
@@ -287,8 +297,10 @@ st_status st__lines_open(st__lines **pp, const char *zPath, size_t nBuf,
 	if (rc)
 		return rc;
 	st__lines *p = *pp;
+	struct stat st;
 	if (isStdin) {
 		p->fd = 0;
+		p->mayBlock = fstat(0, &st) != 0 || !S_ISREG(st.st_mode);
 	} else {
 		p->fd = open(zPath, O_RDONLY);
 		if (p->fd < 0) {
@@ -298,8 +310,10 @@ st_status st__lines_open(st__lines **pp, const char *zPath, size_t nBuf,
 			return ST_EIO;
 		}
 		p->ownFd = true;
-		struct stat st;
-		if (fstat(p->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (fstat(p->fd, &st) != 0)
+			st.st_mode = 0;
+		p->mayBlock = !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+		if (S_ISDIR(st.st_mode)) {
 			snprintf(zErr, nErr, "%s: cannot read: is a directory", zPath);
 			st__lines_close(p);
 			*pp = NULL;
@@ -319,8 +333,25 @@ st_status st__lines_open_mem(st__lines **pp, const void *pData, size_t n,
 	st_status rc = make(pp, zName ? zName : "<memory>", nBuf, nMaxLine, zErr, nErr);
 	if (rc)
 		return rc;
-	(*pp)->pMem = pData;
-	(*pp)->nMem = n;
+	st__lines *p = *pp;
+	const unsigned char *a = pData;
+	bool bGzip = n >= 2 && a[0] == 0x1f && a[1] == 0x8b;
+	bool bZstd = n >= 4 && a[0] == 0x28 && a[1] == 0xb5 && a[2] == 0x2f && a[3] == 0xfd;
+	if (nBuf == 0 && !bGzip && !bZstd) {
+		/* Plain text already in memory: lines point straight into it.
+		 * Nothing writes to the buffer once eof is set, so borrowing
+		 * the caller's const bytes is safe. */
+		free(p->aBuf);
+		p->aBuf = (char *)(uintptr_t)pData;
+		p->bBorrowed = true;
+		p->nAlloc = n;
+		p->nEnd = n;
+		p->nByte = n;
+		p->eof = true;
+		return ST_OK;
+	}
+	p->pMem = pData;
+	p->nMem = n;
 	return finish_open(pp, zErr, nErr);
 }
 
@@ -372,14 +403,27 @@ st_status st__lines_next(st__lines *p, const char **pzLine, size_t *pnLine)
 
 st_status st__lines_peek(st__lines *p, size_t nWant, const char **pz, size_t *pn)
 {
-	if (nWant > p->nAlloc - p->nMaxLine - 1)
+	if (!p->bBorrowed && nWant > p->nAlloc - p->nMaxLine - 1)
 		nWant = p->nAlloc - p->nMaxLine - 1;
-	/* An error here is kept for st__lines_next, after the good data. */
-	while (p->nEnd - p->iStart < nWant && !p->eof)
+	/* An error here is kept for st__lines_next, after the good data. A
+	 * live feed is not waited on once a whole line is in hand. */
+	while (p->nEnd - p->iStart < nWant && !p->eof) {
+		if (p->mayBlock && memchr(p->aBuf + p->iStart, '\n', p->nEnd - p->iStart)) {
+			struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
+			if (poll(&pfd, 1, 0) == 0)
+				break;
+		}
 		refill(p);
+	}
 	*pz = p->aBuf + p->iStart;
 	*pn = p->nEnd - p->iStart;
 	return ST_OK;
+}
+
+void st__lines_set_idle(st__lines *p, void (*xIdle)(void *), void *pCtx)
+{
+	p->xIdle = xIdle;
+	p->pIdleCtx = pCtx;
 }
 
 uint64_t st__lines_lineno(const st__lines *p) { return p->nLine; }
@@ -399,6 +443,7 @@ void st__lines_close(st__lines *p)
 	if (p->pZstd)
 		ZSTD_freeDStream(p->pZstd);
 	free(p->aRaw);
-	free(p->aBuf);
+	if (!p->bBorrowed)
+		free(p->aBuf);
 	free(p);
 }

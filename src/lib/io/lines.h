@@ -24,7 +24,8 @@ st_status st__lines_open(st__lines **ppLines, const char *zPath, size_t nBuf,
                          size_t nMaxLine, char *zErr, size_t nErr);
 
 /* The same over n bytes at p, which must outlive the source; zName is used
- * in messages. Compression is detected as for files. */
+ * in messages. Compression is detected as for files. Plain text with the
+ * default buffer (nBuf 0) is not copied: lines point into p. */
 st_status st__lines_open_mem(st__lines **ppLines, const void *p, size_t n,
                              const char *zName, size_t nBuf, size_t nMaxLine,
                              char *zErr, size_t nErr);
@@ -38,8 +39,13 @@ st_status st__lines_open_mem(st__lines **ppLines, const void *p, size_t n,
 st_status st__lines_next(st__lines *p, const char **pzLine, size_t *pnLine);
 
 /* Makes up to nWant bytes of decompressed input visible at *pz without
- * consuming them, for format detection. *pn may be less at end of input. */
+ * consuming them, for format detection. *pn may be less at end of input,
+ * or when a pipe has no more for now and at least one line is there. */
 st_status st__lines_peek(st__lines *p, size_t nWant, const char **pz, size_t *pn);
+
+/* xIdle(pCtx) is called before a read that would block on a pipe,
+ * terminal or socket (never for regular files or memory). */
+void st__lines_set_idle(st__lines *p, void (*xIdle)(void *), void *pCtx);
 
 uint64_t st__lines_lineno(const st__lines *p);   /* lines returned so far */
 uint64_t st__lines_bytes(const st__lines *p);    /* decompressed bytes read */

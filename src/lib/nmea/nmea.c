@@ -222,8 +222,9 @@ static inline bool talker_ok(char a, char b)
 }
 
 /* Radio channel: A and B are the AIS channels, 1 and 2 the same written as
- * numbers; C and D appear in real shore-station feeds (AisLib's samples)
- * for the long-range channels 75 and 76, so they are accepted too. */
+ * numbers by some receivers. C and D appear in real recorded feeds
+ * (AisLib's comment-block sample uses C); the channel is not part of the
+ * payload, so such a sentence is kept rather than lost. */
 static inline bool channel_ok(char c)
 {
 	return (c >= 'A' && c <= 'D') || c == '1' || c == '2';
@@ -389,19 +390,30 @@ static bool parse_fields(const char *p, const char *star, sentence *S)
 	return st__nmea_armour_ok(S->zPay, S->nPay);
 }
 
-/* A complete single-sentence VDM, "!xxVDM,1,1,,C,payload,F*hh", checked at
- * fixed offsets with its checksum and armour. Whatever fails here is left
- * to the general parser, so this test only ever accepts. */
-static inline bool fast_vdm(const char *z, const char *end)
+/* The fast path: a complete single-sentence VDM, "!xxVDM,1,1,,C,payload,F*hh"
+ * ending at end, checked at fixed offsets with its checksum, then decoded.
+ * The payload's armour is left to st_ais_decode(), which refuses any
+ * character outside it (ais.h); on any failure nothing has been counted and
+ * the general parser decides the line, so this path only ever accepts and
+ * every line gets the same bucket whichever path it took. */
+static bool fast_single(st_nmea *dec, uint64_t iLine, const char *z,
+                        const char *end, const linectx *L, st_ais_msg *out,
+                        st_nmea_meta *meta)
 {
 	size_t n = (size_t)(end - z);
 	if (n < 20 || z[0] != '!' || end[-3] != '*' || end[-5] != ',' ||
 	    memcmp(z + 3, "VDM,1,1,,", 9) != 0 || z[13] != ',' ||
 	    !channel_ok(z[12]) || !talker_ok(z[1], z[2]) || end[-4] < '0' ||
-	    end[-4] > '5')
+	    end[-4] > '5' ||
+	    (int)st__nmea_xor(z + 1, n - 4) != st__nmea_hex2(end - 2) ||
+	    st_ais_decode(z + 14, n - 19, (unsigned)(end[-4] - '0'), out) != ST_OK)
 		return false;
-	return (int)st__nmea_xor(z + 1, n - 4) == st__nmea_hex2(end - 2) &&
-	       st__nmea_armour_ok(z + 14, n - 19);
+	dec->stats.sentences++;
+	fill_meta(meta, L->t, L->zSrc, L->nSrc, z + 1, z[12], false);
+	meta->line = meta->first_line = iLine;
+	meta->sentences = 1;
+	count_message(dec, out, 1);
+	return true;
 }
 
 /* Decodes a single-sentence message starting at z (the '!') whose
@@ -421,6 +433,11 @@ static st_status single(st_nmea *dec, uint64_t iLine, const char *zPay,
 	return ST_OK;
 }
 
+/* Kept out of line so that st_nmea_feed stays a small function for the
+ * fast path (its register saves and stack frame are paid on every line). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static st_status general(st_nmea *dec, uint64_t iLine, const char *zLine,
                          const char *end, size_t nLine, st_ais_msg *out,
                          st_nmea_meta *meta, st_reject *pRej)
@@ -480,17 +497,18 @@ static st_status general(st_nmea *dec, uint64_t iLine, const char *zLine,
 	}
 	if (p == end || (*p != '!' && *p != '$'))
 		return reject(dec, iLine, ST_REJ_UNPARSEABLE, zLine, nLine, pRej);
-	if (fast_vdm(p, end)) {
-		/* The common tag-block line, e.g. \c:1565218798*53\!BSVDM... */
-		dec->stats.sentences++;
+	if (end - p >= 20 && end[-3] == '*') {
+		/* The common tag-block line, e.g. \c:1565218798*53\!BSVDM...
+		 * (the pending metadata is applied again below, harmlessly,
+		 * if this is not it). */
 		if (bPending && L.t == ST_TIME_NONE)
 			L.t = dec->tPending;
 		if (bPending && !L.zSrc && dec->nPendSrc) {
 			L.zSrc = dec->zPendSrc;
 			L.nSrc = dec->nPendSrc;
 		}
-		return single(dec, iLine, p + 14, (size_t)(end - p - 19), p, end, &L,
-		              zLine, nLine, out, meta, pRej);
+		if (fast_single(dec, iLine, p, end, &L, out, meta))
+			return ST_OK;
 	}
 
 	/* Address field: 1..6 letters or digits, then a comma. */
@@ -502,6 +520,8 @@ static st_status general(st_nmea *dec, uint64_t iLine, const char *zLine,
 		return reject(dec, iLine, ST_REJ_UNPARSEABLE, zLine, nLine, pRej);
 	size_t nAddr = (size_t)(q - a);
 	sentence S;
+	/* '$' in front of VDM/VDO is read as AIS too: the lead character
+	 * carries no data and the checksum covers the same bytes either way. */
 	bool bAis = nAddr == 5 && a[2] == 'V' && a[3] == 'D' &&
 	            (a[4] == 'M' || a[4] == 'O') && talker_ok(a[0], a[1]);
 	const char *star = memchr(q, '*', (size_t)(end - q));
@@ -583,8 +603,8 @@ st_status st_nmea_feed(st_nmea *dec, const char *zLine, size_t len,
 	const char *z = zLine, *end = zLine + len;
 	/* Trailing CR, LF and blanks: CRLF and LF files alike, and loggers
 	 * that pad lines. */
-	while (end > z && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' ||
-	                   end[-1] == '\t'))
+	while (end > z && (unsigned char)end[-1] <= ' ' &&
+	       (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
 		end--;
 	size_t n = (size_t)(end - z);
 	if (n > ST_NMEA_MAX_LINE) {
@@ -593,17 +613,17 @@ st_status st_nmea_feed(st_nmea *dec, const char *zLine, size_t len,
 	}
 
 	/* Fast path: nothing around the sentence. */
-	if (fast_vdm(z, end)) {
+	if (n >= 20 && z[0] == '!') {
 		linectx L = {ST_TIME_NONE, NULL, 0, false, 0};
-		dec->stats.sentences++;
 		if (dec->bPending) {
-			dec->bPending = false;
 			L.t = dec->tPending;
 			L.zSrc = dec->zPendSrc;
 			L.nSrc = dec->nPendSrc;
 		}
-		return single(dec, iLine, z + 14, (size_t)(end - z - 19), z, end, &L,
-		              zLine, len, out, meta, pRej);
+		if (fast_single(dec, iLine, z, end, &L, out, meta)) {
+			dec->bPending = false;
+			return ST_OK;
+		}
 	}
 	return general(dec, iLine, z, end, len, out, meta, pRej);
 }

@@ -187,7 +187,12 @@ static st_status open_common(st_reader *r, const st_reader_opts *opts, char *zEr
 			snprintf(zErr, nErr, "%s", st__lines_errmsg(r->pLines));
 			return rc;
 		}
-		f = detect(z, n);
+		/* Only whole lines are judged; a last partial one (a pipe
+		 * with more to come) is left out unless it is all there is. */
+		size_t nWhole = n;
+		while (nWhole && z[nWhole - 1] != '\n')
+			nWhole--;
+		f = detect(z, nWhole ? nWhole : n);
 		if (f == ST_FMT_UNKNOWN) {
 			st_compression c = st__lines_compression(r->pLines);
 			snprintf(zErr, nErr,
@@ -225,6 +230,8 @@ static st_status finish_open(st_reader **pp, st_reader *r, st_status rc,
 		if (opts) {
 			r->xReject = opts->on_reject;
 			r->pRejectCtx = opts->reject_ctx;
+			if (opts->on_idle)
+				st__lines_set_idle(r->pLines, opts->on_idle, opts->idle_ctx);
 		}
 		rc = open_common(r, opts, zErr, nErr);
 	}

@@ -31,6 +31,27 @@ int st__sim_err(sim *p, const char *zFmt, ...)
 	return -1;
 }
 
+/* Out of memory, or out of the item budget (whose message is already
+ * set): keep the first message. */
+static int oom(sim *p)
+{
+	if (!p->zErr[0])
+		st__sim_err(p, "out of memory");
+	return -1;
+}
+
+/* Counts one planned stop or record against the budget. */
+static bool budget(sim *p)
+{
+	if (++p->nItem <= p->nItemMax)
+		return true;
+	if (!p->bad)
+		st__sim_err(p, "too large: more than %llu planned stops and records",
+		            (unsigned long long)p->nItemMax);
+	p->bad = 1;
+	return false;
+}
+
 double st__sim_dist_km(double lat1, double lon1, double lat2, double lon2)
 {
 	double r = M_PI / 180.0;
@@ -222,7 +243,7 @@ static int load_cargo(sim *p, const cJSON *arr, sim_cargo **paOut, int *pn, cons
 		return st__sim_err(p, "%s: \"cargo\" must list at least one cargo", zWhere);
 	*paOut = calloc((size_t)n, sizeof **paOut);
 	if (!*paOut)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, arr) {
 		sim_cargo *c = &(*paOut)[(*pn)++];
@@ -278,13 +299,25 @@ static void vessel_common(sim *p, const cJSON *it, sim_vessel *v)
 	v->shiptype = (unsigned)jnum(p, it, "shiptype", 70, 0, 255);
 	const char *zCls = jstr(it, "class", "A");
 	v->cls = zCls[0] == 'B' ? 'B' : 'A';
+	/* class B always sends type 18; class A type 1, 2 or 3 */
 	v->posType = (unsigned)jnum(p, it, "position_type", v->cls == 'B' ? 18 : 1, 1, 18);
+	if (v->cls == 'A' && v->posType > 3 && !p->bad) {
+		st__sim_err(p, "\"position_type\" of a class A vessel must be 1, 2 or 3");
+		p->bad = 1;
+	}
+	/* dimensions in metres, within their fields' widths (9 and 6 bits) */
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(it, "dim");
-	if (cJSON_GetArraySize(d) == 4) {
-		v->bow = (unsigned)cJSON_GetArrayItem(d, 0)->valuedouble;
-		v->stern = (unsigned)cJSON_GetArrayItem(d, 1)->valuedouble;
-		v->port = (unsigned)cJSON_GetArrayItem(d, 2)->valuedouble;
-		v->stbd = (unsigned)cJSON_GetArrayItem(d, 3)->valuedouble;
+	unsigned *ap[4] = {&v->bow, &v->stern, &v->port, &v->stbd};
+	for (int k = 0; d && k < 4; k++) {
+		const cJSON *x = cJSON_GetArrayItem(d, k);
+		double hi = k < 2 ? 511 : 63;
+		if (cJSON_GetArraySize(d) != 4 || !cJSON_IsNumber(x) || !(x->valuedouble >= 0 && x->valuedouble <= hi)) {
+			if (!p->bad)
+				st__sim_err(p, "\"dim\" is [to_bow, to_stern, to_port, to_starboard] in metres (0-511, 0-511, 0-63, 0-63)");
+			p->bad = 1;
+			break;
+		}
+		*ap[k] = (unsigned)x->valuedouble;
 	}
 }
 
@@ -307,7 +340,7 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 			if (!z) {
 				fclose(f);
 				free(zText);
-				return st__sim_err(p, "out of memory");
+				return oom(p);
 			}
 			zText = z;
 		}
@@ -318,17 +351,24 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 	}
 	fclose(f);
 	zText[n] = 0;
+	int rc = st__sim_load_text(p, zText, n, opts);
+	free(zText);
+	return rc;
+}
+
+int st__sim_load_text(sim *p, const char *zText, size_t n, const st_sim_opts *opts)
+{
 	const char *zEnd = NULL;
+	if (p->nItemMax == 0)
+		p->nItemMax = UINT64_MAX;
 	p->pRoot = cJSON_ParseWithLengthOpts(zText, n, &zEnd, 0);
 	if (!p->pRoot) {
 		int line = 1, col = 1;
-		for (const char *z = zText; zEnd && z < zEnd && *z; z++, col++)
+		for (const char *z = zText; zEnd && z < zEnd && z < zText + n; z++, col++)
 			if (*z == '\n')
 				line++, col = 0;
-		free(zText);
 		return st__sim_err(p, "line %d, column %d: JSON syntax error", line, col);
 	}
-	free(zText);
 	const cJSON *r = p->pRoot;
 	if (!cJSON_IsObject(r))
 		return st__sim_err(p, "not a JSON object");
@@ -363,7 +403,7 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 	const cJSON *fac = cJSON_GetObjectItemCaseSensitive(r, "facilities"), *it;
 	p->aFac = calloc((size_t)cJSON_GetArraySize(fac) + 1, sizeof *p->aFac);
 	if (!p->aFac)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
 	cJSON_ArrayForEach(it, fac) {
 		sim_facility *fa = &p->aFac[p->nFac++];
 		copy(fa->zName, sizeof fa->zName, jstr(it, "name", ""));
@@ -383,7 +423,7 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 	int nAll = cJSON_GetArraySize(ports) + cJSON_GetArraySize(sites) + cJSON_GetArraySize(stations);
 	p->aPort = calloc((size_t)nAll + 1, sizeof *p->aPort);
 	if (!p->aPort)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
 	if (load_places(p, ports, "port") || load_places(p, sites, "site") ||
 	    load_places(p, stations, "station"))
 		return -1;
@@ -391,7 +431,7 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 	const cJSON *lanes = cJSON_GetObjectItemCaseSensitive(r, "lanes");
 	p->aLane = calloc((size_t)cJSON_GetArraySize(lanes) + 1, sizeof *p->aLane);
 	if (!p->aLane)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
 	cJSON_ArrayForEach(it, lanes) {
 		sim_lane *l = &p->aLane[p->nLane];
 		if ((l->iFrom = need_port(p, jstr(it, "from", NULL), "lane")) < 0 ||
@@ -412,7 +452,7 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 	const cJSON *rx = cJSON_GetObjectItemCaseSensitive(r, "receivers");
 	p->aRx = calloc((size_t)cJSON_GetArraySize(rx) + 1, sizeof *p->aRx);
 	if (!p->aRx)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
 	cJSON_ArrayForEach(it, rx) {
 		sim_receiver *x = &p->aRx[p->nRx++];
 		copy(x->zName, sizeof x->zName, jstr(it, "name", "SIM"));
@@ -425,15 +465,20 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 		jrange(p, it, "outage_min", &lo, &hi, 0, 10080);
 		if (perDay > 0) {
 			double days = (double)(p->tEnd - p->tStart) / DAY_MS;
-			int nCap = (int)(days * perDay * 3) + 8;
+			double fCap = days * perDay * 3 + 8;
+			if (fCap > (double)(p->nItemMax - p->nItem) + 8)
+				fCap = (double)(p->nItemMax - p->nItem) + 8;
+			int nCap = (int)fCap;
 			x->aOut = calloc((size_t)nCap, sizeof *x->aOut);
 			if (!x->aOut)
-				return st__sim_err(p, "out of memory");
+				return oom(p);
 			double t = (double)p->tStart;
 			for (;;) {
 				t += -log(1 - st_rng_uniform(&p->rng)) / perDay * DAY_MS;
 				if (t >= (double)p->tEnd || x->nOut == nCap)
 					break;
+				if (!budget(p))
+					return -1;
 				double len = st_rng_range(&p->rng, lo, hi) * 60000.0;
 				x->aOut[x->nOut][0] = (st_time_ms)t;
 				x->aOut[x->nOut][1] = (st_time_ms)(t + len);
@@ -473,7 +518,7 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 	cJSON_ArrayForEach(it, ves) {
 		sim_vessel *v = new_vessel(p);
 		if (!v)
-			return st__sim_err(p, "out of memory");
+			return oom(p);
 		copy(v->zName, sizeof v->zName, jstr(it, "name", ""));
 		copy(v->zId, sizeof v->zId, jstr(it, "id", v->zName));
 		copy(v->zCall, sizeof v->zCall, jstr(it, "callsign", ""));
@@ -490,8 +535,10 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 
 /* ---- itineraries ---------------------------------------------------------- */
 
-static sim_stop *add_stop(sim_vessel *v)
+static sim_stop *add_stop(sim *p, sim_vessel *v)
 {
+	if (!budget(p))
+		return NULL;
 	if (v->nStop == v->nAlloc) {
 		int n = v->nAlloc ? v->nAlloc * 2 : 16;
 		sim_stop *a = realloc(v->aStop, (size_t)n * sizeof *a);
@@ -618,7 +665,7 @@ static int plan_pattern(sim *p, sim_vessel *v, const bg_spec *b, appt *aAppt, in
 {
 	int iNext = 0;
 	int iAppt = 0;
-	sim_stop *s = add_stop(v);
+	sim_stop *s = add_stop(p, v);
 	if (!s)
 		return -1;
 	int first = b->nRoute ? b->aRoute[st_rng_below(&p->rng, (uint64_t)b->nRoute)] : b->iHome;
@@ -665,7 +712,7 @@ static int plan_pattern(sim *p, sim_vessel *v, const bg_spec *b, appt *aAppt, in
 				st_time_ms tGo = travel_ms(p, v, cur, &meet);
 				if (ap->t0 - tGo > cur->tDep)
 					cur->tDep = ap->t0 - tGo;
-				sim_stop *m = add_stop(v);
+				sim_stop *m = add_stop(p, v);
 				if (!m)
 					return -1;
 				*m = meet;
@@ -683,7 +730,7 @@ static int plan_pattern(sim *p, sim_vessel *v, const bg_spec *b, appt *aAppt, in
 				continue;
 			}
 		}
-		sim_stop *n = add_stop(v);
+		sim_stop *n = add_stop(p, v);
 		if (!n)
 			return -1;
 		*n = next;
@@ -707,7 +754,7 @@ static int plan_background(sim *p)
 	int nEncCfg = cJSON_GetArraySize(enc);
 	p->aEnc = calloc((size_t)nEncCfg + 1, sizeof *p->aEnc);
 	if (!p->aEnc)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
 	for (int i = 0; i < nEncCfg; i++)
 		p->aEnc[i].iStopA = p->aEnc[i].iStopB = -1;
 	cJSON_ArrayForEach(it, bg) {
@@ -764,7 +811,7 @@ static int plan_background(sim *p)
 		for (long k = 0; k < nCopy; k++) {
 			sim_vessel *v = new_vessel(p);
 			if (!v)
-				return st__sim_err(p, "out of memory");
+				return oom(p);
 			vessel_common(p, it, v);
 			v->background = true;
 			v->invented = true;
@@ -820,7 +867,7 @@ static int plan_background(sim *p)
 					aAppt[j - 1] = tmp;
 				}
 			if (plan_pattern(p, &p->aVessel[p->nVessel - 1], &b, aAppt, nAppt))
-				return st__sim_err(p, "out of memory");
+				return oom(p);
 		}
 	}
 	/* encounters: the true overlap of the two rendezvous stays; one that
@@ -920,9 +967,9 @@ static int plan_shuttle(sim *p)
 	/* each shuttle vessel starts moored at the first destination port */
 	for (int i = 0; i < nV; i++) {
 		sim_vessel *v = &p->aVessel[aV[i]];
-		sim_stop *s = add_stop(v);
+		sim_stop *s = add_stop(p, v);
 		if (!s)
-			return st__sim_err(p, "out of memory");
+			return oom(p);
 		berth(p, s, aTo[i % nTo]);
 		s->tArr = p->tStart - DAY_MS;
 		s->tDep = INT64_MAX;
@@ -931,28 +978,40 @@ static int plan_shuttle(sim *p)
 	}
 	p->aDel = calloc((size_t)nDel + 1, sizeof *p->aDel);
 	if (!p->aDel)
-		return st__sim_err(p, "out of memory");
+		return oom(p);
 	double spacing = nDel ? (double)(tLast - tFirst) / nDel : 0;
 	int nDarkSoFar = 0;
+	st_time_ms gapMs = (st_time_ms)(jnum(p, sh, "min_port_gap_h", 0, 0, 8760) * HOUR_MS);
+	st_time_ms aLastArr[8];
+	for (int k = 0; k < 8; k++)
+		aLastArr[k] = INT64_MIN / 2;
 	for (int d = 0; d < nDel; d++) {
 		/* the arrival in Russia is spread evenly with jitter; its port is
 		 * drawn by weight, avoiding the ports closed in a window */
 		st_time_ms tArr = tFirst + (st_time_ms)((d + 0.5 + st_rng_range(&p->rng, -0.35, 0.35)) * spacing);
-		int iTo = aTo[nTo - 1];
+		int kTo = nTo - 1;
 		double x = st_rng_uniform(&p->rng) * wSum;
 		for (int k = 0; k < nTo; k++)
 			if ((x -= aW[k]) < 0) {
-				iTo = aTo[k];
+				kTo = k;
 				break;
 			}
-		for (int tries = 0; in_window(aNo, nNo, iTo, tArr) && tries < nTo; tries++)
-			for (int k = 0; k < nTo; k++)
-				if (!in_window(aNo, nNo, aTo[k], tArr)) {
-					iTo = aTo[k];
-					break;
-				}
-		if (in_window(aNo, nNo, iTo, tArr))
-			continue; /* every destination closed: no delivery then */
+		/* the drawn port, or failing that the next one, that is open and
+		 * had no delivery in the last min_port_gap_h; if none, the drawn
+		 * port once its gap has passed */
+		int iTo = -1;
+		for (int j = 0; j < nTo && iTo < 0; j++) {
+			int k = (kTo + j) % nTo;
+			if (!in_window(aNo, nNo, aTo[k], tArr) && tArr - aLastArr[k] >= gapMs)
+				iTo = aTo[k], kTo = k;
+		}
+		if (iTo < 0) {
+			iTo = aTo[kTo];
+			if (tArr - aLastArr[kTo] < gapMs)
+				tArr = aLastArr[kTo] + gapMs;
+			if (in_window(aNo, nNo, iTo, tArr))
+				continue; /* every destination closed: no delivery then */
+		}
 		/* the vessel free longest that can make it */
 		int best = -1;
 		st_time_ms bestFree = INT64_MAX;
@@ -978,9 +1037,9 @@ static int plan_shuttle(sim *p)
 		st_time_ms tLegB = travel_ms(p, v, &orig, &dest);
 		st_time_ms tLegA = travel_ms(p, v, cur, &orig);
 		cur->tDep = tArr - tLegB - (st_time_ms)(stayO * HOUR_MS) - tLegA;
-		sim_stop *so = add_stop(v), *sd;
+		sim_stop *so = add_stop(p, v), *sd;
 		if (!so)
-			return st__sim_err(p, "out of memory");
+			return oom(p);
 		*so = orig;
 		so->tArr = v->aStop[v->nStop - 2].tDep + tLegA;
 		so->tDep = so->tArr + (st_time_ms)(stayO * HOUR_MS);
@@ -1001,14 +1060,17 @@ static int plan_shuttle(sim *p)
 				t1 = tArr;
 			so->dark = true;
 			if (add_dark(v, t0, t1, "port of concern"))
-				return st__sim_err(p, "out of memory");
+				return oom(p);
 		}
-		if (!(sd = add_stop(v)))
-			return st__sim_err(p, "out of memory");
+		if (!(sd = add_stop(p, v)))
+			return oom(p);
 		*sd = dest;
 		sd->tArr = tArr;
 		sd->tDep = INT64_MAX;
 		sd->iDelivery = p->nDel;
+		for (int k = 0; k < nTo; k++)
+			if (aTo[k] == iTo)
+				aLastArr[k] = tArr;
 		sim_delivery *dl = &p->aDel[p->nDel++];
 		dl->iVessel = aV[best];
 		dl->iStopOrigin = v->nStop - 2;
@@ -1030,6 +1092,8 @@ static int plan_shuttle(sim *p)
 
 static sim_record *add_record(sim *p)
 {
+	if (!budget(p))
+		return NULL;
 	if (p->nRec == p->nRecAlloc) {
 		int n = p->nRecAlloc ? p->nRecAlloc * 2 : 256;
 		sim_record *a = realloc(p->aRec, (size_t)n * sizeof *a);
@@ -1083,8 +1147,11 @@ static int plan_records(sim *p)
 	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(p->pRoot, "explosives");
 	int aSite[64], nSite = 0;
 	for (int i = 0; i < p->nPort; i++)
-		if (!strcmp(p->aPort[i].zKind, "site") && nSite < 64)
+		if (!strcmp(p->aPort[i].zKind, "site")) {
+			if (nSite == 64)
+				return st__sim_err(p, "at most 64 sites");
 			aSite[nSite++] = i;
+		}
 	if (ex && p->nExplo && nSite == 0)
 		return st__sim_err(p, "explosives: no \"sites\" to send them to");
 	if (ex && p->nExplo && nSite > 0) {
@@ -1099,13 +1166,14 @@ static int plan_records(sim *p)
 		jrange(p, ex, "lag_h", &lagLo, &lagHi, 0, 8760);
 		jrange(p, ex, "records_per_delivery", &rpdLo, &rpdHi, 1, 64);
 		double wagonT = jnum(p, ex, "wagon_t", 60, 1, 1000);
+		double lagShape = jnum(p, ex, "lag_shape", 1, 0.1, 10);
 		if (totalT <= unexT || (p->nDel == 0 && nUnex == 0))
 			return st__sim_err(p, "explosives: total_t must exceed unexplained_t, and there must be deliveries");
 		int iFirst = p->nRec;
 		/* tonnage per delivery varies by +-40 %, normalised to the total */
 		double *aShare = calloc((size_t)p->nDel + 1, sizeof *aShare), sum = 0;
 		if (!aShare)
-			return st__sim_err(p, "out of memory");
+			return oom(p);
 		for (int d = 0; d < p->nDel; d++)
 			sum += (aShare[d] = st_rng_range(&p->rng, 0.6, 1.4));
 		for (int d = 0; d < p->nDel; d++) {
@@ -1124,14 +1192,17 @@ static int plan_records(sim *p)
 				sim_record *r = add_record(p);
 				if (!r) {
 					free(aShare);
-					return st__sim_err(p, "out of memory");
+					return oom(p);
 				}
 				r->explosive = true;
 				r->iDelivery = d;
 				r->iOrigin = s->iPort;
 				r->iCargo = pick_cargo(p, p->aExplo, p->nExplo);
 				r->kg = (int64_t)llround(tDel * aw[k] / wSum * 1000);
-				st_time_ms t = s->tArr + (st_time_ms)(st_rng_range(&p->rng, lagLo, lagHi) * HOUR_MS);
+				/* lag_shape > 1 skews the lags towards lag_h's low
+				 * end: most cargo leaves soon after unloading */
+				double u = pow(st_rng_uniform(&p->rng), lagShape);
+				st_time_ms t = s->tArr + (st_time_ms)((lagLo + u * (lagHi - lagLo)) * HOUR_MS);
 				/* a port closed to these departures: the cargo leaves
 				 * before the window opens, never later */
 				for (int w = 0; w < nNo; w++)
@@ -1155,7 +1226,7 @@ static int plan_records(sim *p)
 		for (int u = 0; u < nUnex && nOrigin; u++) {
 			int ip = -1;
 			st_time_ms t = 0;
-			for (int tries = 0; tries < 10000; tries++) {
+			for (int tries = 0; tries < 1000; tries++) {
 				ip = aOrigin[st_rng_below(&p->rng, (uint64_t)nOrigin)];
 				t = p->tStart + (st_time_ms)(st_rng_uniform(&p->rng) * (double)(p->tEnd - p->tStart));
 				if (unexplained_at(p, ip, t) && !in_window(aNo, nNo, ip, t))
@@ -1166,7 +1237,7 @@ static int plan_records(sim *p)
 				return st__sim_err(p, "explosives: no time found for an unexplained record");
 			sim_record *r = add_record(p);
 			if (!r)
-				return st__sim_err(p, "out of memory");
+				return oom(p);
 			r->explosive = true;
 			r->iOrigin = ip;
 			r->iCargo = pick_cargo(p, p->aExplo, p->nExplo);
@@ -1183,7 +1254,7 @@ static int plan_records(sim *p)
 		int nEx = p->nRec - iFirst;
 		int *aOrder = calloc((size_t)nEx + 1, sizeof *aOrder);
 		if (!aOrder)
-			return st__sim_err(p, "out of memory");
+			return oom(p);
 		for (int i = 0; i < nEx; i++)
 			aOrder[i] = iFirst + i;
 		for (int i = nEx - 1; i > 0; i--) {
@@ -1245,7 +1316,7 @@ static int plan_records(sim *p)
 		for (int i = 0; i < n; i++) {
 			sim_record *r = add_record(p);
 			if (!r)
-				return st__sim_err(p, "out of memory");
+				return oom(p);
 			double x = st_rng_uniform(&p->rng) * oSum;
 			r->iOrigin = aO[nO - 1];
 			for (int k = 0; k < nO; k++)

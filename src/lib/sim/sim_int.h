@@ -167,10 +167,14 @@ typedef struct sim {
 	st_rng rng;
 	char *zErr; size_t nErr;
 	int bad;                 /* a value out of range was met (message set) */
+	uint64_t nItem;          /* stops and records planned so far */
+	uint64_t nItemMax;       /* budget for them (0: none); fuzzing sets one */
 } sim;
 
 /* plan.c */
 int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts);
+/* The same from text in memory (NUL-terminated or not; n bytes). */
+int st__sim_load_text(sim *p, const char *zText, size_t n, const st_sim_opts *opts);
 int st__sim_plan(sim *p);
 void st__sim_free(sim *p);
 double st__sim_dist_km(double lat1, double lon1, double lat2, double lon2);
