@@ -226,4 +226,7 @@ char *st_store_sources_json(st_store *s);
  * replaced by "***"; a path as it is. Returns zOut. */
 char *st_store_display_name(const char *zTarget, char *zOut, size_t nOut);
 
+/* Non-zero when the case has a user table of that name. */
+int st_store_has_table(st_store *s, const char *zTable);
+
 #endif
