@@ -58,17 +58,20 @@ timed() {
 	while [ $i -lt "$RUNS" ]; do
 		sh -c "$prep"
 		t0=$(date +%s%N)
-		if ! /usr/bin/time -f %M -o "$WORK/time.out" "$@" > "$WORK/stdout.out" 2> "$WORK/stderr.out"; then
+		if ! /usr/bin/time -f "%M %U %S" -o "$WORK/time.out" "$@" > "$WORK/stdout.out" 2> "$WORK/stderr.out"; then
 			echo "  $name: failed:"; tail -5 "$WORK/stderr.out"; return 1
 		fi
 		t1=$(date +%s%N)
 		ns=$((t1 - t0))
-		[ -z "$best" ] || [ "$ns" -lt "$best" ] && best=$ns
-		kb=$(tail -1 "$WORK/time.out")
+		if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then
+			best=$ns
+			cpu=$(tail -1 "$WORK/time.out" | awk '{ print $2 + $3 }')
+		fi
+		kb=$(tail -1 "$WORK/time.out" | cut -d' ' -f1)
 		[ "$kb" -gt "$rss" ] && rss=$kb
 		i=$((i + 1))
 	done
-	printf '%s|%s|%s\n' "$name" "$best" "$rss" >> "$RESULTS"
+	printf '%s|%s|%s|%s\n' "$name" "$best" "$rss" "$cpu" >> "$RESULTS"
 }
 
 G1=$WORK/ingest-shiptrace.gpkg G2=$WORK/ingest-ogr2ogr.gpkg
@@ -115,7 +118,7 @@ else
 fi
 
 awk -F'|' -v n="$nRow" '
-{ name[NR] = $1; ns[NR] = $2; rss[NR] = $3 }
+{ name[NR] = $1; ns[NR] = $2; rss[NR] = $3; cpu[NR] = $4 }
 END {
 	for (i = 1; i <= NR; i++) {
 		t = ns[i]
@@ -123,16 +126,18 @@ END {
 		if (name[i] == "  + UPDATE geometry") { upd = t; t += copy }
 		if (name[i] == "  + CREATE INDEX gist") { t += copy + upd }
 		if (name[i] == "shiptrace -> GeoPackage") st_g = t
-		if (name[i] == "ogr2ogr -> GeoPackage") og = t
 		if (name[i] == "shiptrace -> PostGIS") st_p = t
 		tot[i] = t
 	}
-	printf "  %-26s %9s %12s %9s  %s\n", "load", "seconds", "rows/s", "peak MiB", "ratio"
+	printf "  %-26s %9s %11s %9s %9s  %s\n", "load (cumulative for psql)", "seconds", "rows/s", "client s", "peak MiB", "time / shiptrace"
 	for (i = 1; i <= NR; i++) {
 		r = ""
-		if (name[i] == "ogr2ogr -> GeoPackage" && st_g) r = sprintf("shiptrace is %.1fx faster", og / st_g)
-		if (name[i] ~ /UPDATE|INDEX/ && st_p) r = sprintf("shiptrace is %.1fx faster (cumulative)", tot[i] / st_p)
-		printf "  %-26s %9.2f %12.0f %9.1f  %s\n", name[i], tot[i] / 1e9, n / (tot[i] / 1e9), rss[i] / 1024, r
+		if (name[i] ~ /ogr2ogr/ && st_g) r = sprintf("%.1fx", tot[i] / st_g)
+		if (name[i] ~ /copy|UPDATE|INDEX/ && st_p) r = sprintf("%.1fx", tot[i] / st_p)
+		printf "  %-26s %9.2f %11.0f %9.2f %9.1f  %s\n", name[i], tot[i] / 1e9, n / (tot[i] / 1e9), cpu[i], rss[i] / 1024, r
 	}
 }' "$RESULTS"
+echo "client s: CPU seconds (user + system) of the client process; the PostgreSQL"
+echo "server's own CPU is not in it. time / shiptrace: the load's wall time over"
+echo "shiptrace's into the same kind of store (GeoPackage, PostGIS)."
 echo "command: bench/ingest.sh $ST (BENCH_ROWS=$WANT BENCH_RUNS=$RUNS)"

@@ -4,9 +4,11 @@
 The base is every real position in the shared corpora: the NMEA streams as
 shiptrace decodes them (Danish Maritime Authority, Kystverket, pyais,
 libais), the NOAA MarineCadastre rows (with their vessel names and
-dimensions) and the AMSA class-B tracks. Copy k of the base gets its MMSIs
-shifted (a fixed permutation per copy, so copies do not collide) and its
-times moved k hours later; positions stay where the real ships were. The
+dimensions) and the AMSA class-B tracks. Copy k of the base gets its times
+moved k hours later and its MMSIs shifted by one of FLEETS fixed offsets
+(k mod FLEETS), so the file holds FLEETS times the real fleet (about 200,000
+vessels, a realistic count for a large region over months) instead of a new
+fleet per copy; positions stay where the real ships were. The
 output is NOAA MarineCadastre CSV, which shiptrace, ogr2ogr and psql \\copy
 all read as it is.
 
@@ -17,6 +19,7 @@ import csv
 import sys
 from datetime import datetime, timedelta
 
+FLEETS = 64
 HEADER = ("MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,"
           "CallSign,VesselType,Status,Length,Width,Draft,Cargo,"
           "TransceiverClass")
@@ -70,7 +73,7 @@ def main():
         for mmsi, when, lat, lon, rest in base:
             if n >= want:
                 break
-            m = 100000000 + (mmsi * 7 + k * 1000003) % 800000000
+            m = 100000000 + (mmsi * 7 + (k % FLEETS) * 1000003) % 800000000
             t = (when + shift).strftime("%Y-%m-%dT%H:%M:%S")
             out.write("%d,%s,%s,%s,%s\n" % (m, t, lat, lon, ",".join(rest)))
             n += 1

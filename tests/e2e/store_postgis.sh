@@ -16,7 +16,12 @@ trap cleanup EXIT
 pg_start "$T" || { echo "no PostgreSQL 15 + PostGIS here: skipped"; exit 77; }
 PSQL="$PG_BINDIR/psql -X -q -A -t -v ON_ERROR_STOP=1"
 AIS=$ST_SHARED/ais
-FILES="$AIS/dma-aislib-stream_example.txt $AIS/noaa-marinecadastre-2023-01-11-sample.csv $AIS/pyais-nmea_data_sample.txt"
+# The third file is large enough (8 MB) for the bulk path: table locked,
+# ids numbered by shiptrace, primary key and GiST index rebuilt at the end;
+# the small file after it goes through the ordinary path again.
+i=0
+while [ $i -lt 20 ]; do cat "$AIS/dma-aislib-stream_example.txt"; i=$((i + 1)); done > "$T/big.nmea"
+FILES="$AIS/dma-aislib-stream_example.txt $AIS/noaa-marinecadastre-2023-01-11-sample.csv $T/big.nmea $AIS/pyais-nmea_data_sample.txt"
 URL=$(pg_createdb stcase)
 
 # shellcheck disable=SC2086
@@ -53,6 +58,11 @@ a=$(pq "SELECT count(*) FROM positions WHERE geom IS NOT NULL"); b=$(sq "SELECT 
 [ "$a" = "$b" ] || { echo "geometries: PostGIS $a, GeoPackage $b"; exit 1; }
 [ "$(pq "SELECT type || srid FROM geometry_columns WHERE f_table_name = 'positions'")" = POINT4326 ] || { echo "positions.geom is not geometry(Point,4326)"; exit 1; }
 [ "$(pq "SELECT count(*) FROM pg_indexes WHERE tablename = 'positions' AND indexdef LIKE '%USING gist (geom)%'")" = 1 ] || { echo "no GiST index on positions"; exit 1; }
+for ix in positions_pkey vessels_pkey vessels_mmsi; do
+	[ "$(pq "SELECT count(*) FROM pg_indexes WHERE indexname = '$ix'")" = 1 ] || { echo "index $ix is missing"; exit 1; }
+done
+[ "$(pq "SELECT count(*) = count(DISTINCT id) AND max(id) <= (SELECT last_value FROM positions_id_seq) FROM positions")" = t ] || { echo "position ids or their sequence are wrong"; exit 1; }
+[ "$(pq "SELECT count(*) FROM positions WHERE source_id = 3")" -gt 60000 ] || { echo "the large file is missing"; exit 1; }
 # the index answers a window query like a scan does
 a=$(pq "SET enable_seqscan = off; SELECT count(*) FROM positions WHERE geom && ST_MakeEnvelope(9, 54, 13, 58, 4326)")
 b=$(sq "SELECT count(*) FROM positions WHERE lon BETWEEN 9 AND 13 AND lat BETWEEN 54 AND 58")
@@ -70,7 +80,7 @@ echo "vessels and reports match"
 # The same file again is skipped.
 "$ST_BIN" ingest "$URL" "$AIS/noaa-marinecadastre-2023-01-11-sample.csv" 2>"$T/again.txt"
 grep -q "already in the case" "$T/again.txt" || { echo "a second ingest was not skipped"; cat "$T/again.txt"; exit 1; }
-[ "$(pq "SELECT count(*) FROM sources")" = 3 ] || { echo "sources changed"; exit 1; }
+[ "$(pq "SELECT count(*) FROM sources")" = 4 ] || { echo "sources changed"; exit 1; }
 
 # Login refused and server down: clear errors, exit 2.
 set +e

@@ -250,11 +250,9 @@ void st__nmea_trailer(const char *z, const char *end, st_time_ms *pT,
                       const char **pzSrc, size_t *pnSrc)
 {
 	const char *f = z;
-	while (f < end) {
+	while (f < end && !(*pzSrc && *pT != ST_TIME_NONE)) {
 		f++; /* past the ',' */
-		const char *fe = f;
-		while (fe < end && *fe != ',')
-			fe++;
+		const char *fe = st__nmea_find(f, end, ',');
 		if (fe - f > 1 && f[0] == 'r' && !*pzSrc) {
 			*pzSrc = f + 1;
 			*pnSrc = (size_t)(fe - f - 1);

@@ -206,25 +206,6 @@ typedef struct trace_ctx {
 	size_t nErr;
 } trace_ctx;
 
-static int table_exists_cb(void *ctx, const char *zTable, int64_t nRow, int isSpatial)
-{
-	const char **pz = ctx;
-	(void)nRow;
-	(void)isSpatial;
-	if (!strcmp(zTable, pz[0])) {
-		pz[1] = "";
-		return 1;
-	}
-	return 0;
-}
-
-static int table_exists(st_store *s, const char *zTable)
-{
-	const char *az[2] = {zTable, NULL};
-	st_store_tables(s, table_exists_cb, az);
-	return az[1] != NULL;
-}
-
 static st_time_ms tcol(const char *z)
 {
 	return z ? st_time_parse(z) : ST_TIME_NONE;
@@ -1021,22 +1002,22 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 		rc = ST_ENOMEM;
 		goto done;
 	}
-	if (!table_exists(s, "records")) {
+	if (!st_store_has_table(s, "records")) {
 		snprintf(zErr, nErr, "the case has no shipment records: ingest them first "
 		         "(shiptrace ingest CASE --kind records FILE --map MAP.json)");
 		rc = ST_ENOTFOUND;
 		goto done;
 	}
-	if (!table_exists(s, "port_calls")) {
+	if (!st_store_has_table(s, "port_calls")) {
 		snprintf(zErr, nErr, "the case has no port calls: run shiptrace analyze first");
 		rc = ST_ENOTFOUND;
 		goto done;
 	}
-	if (table_exists(s, "places") &&
+	if (st_store_has_table(s, "places") &&
 	    (rc = st_store_query(s, "SELECT name, aliases, kind, country, lat, lon FROM places ORDER BY id",
 	                         place_row, c.pPlaces, zErr, nErr)) != ST_OK)
 		goto done;
-	if (table_exists(s, "facilities") &&
+	if (st_store_has_table(s, "facilities") &&
 	    (rc = st_store_query(s, "SELECT name, aliases, kind, country, lat, lon, sanctioned, list_entry "
 	                         "FROM facilities ORDER BY id",
 	                         place_row, c.pPlaces, zErr, nErr)) != ST_OK)
@@ -1054,7 +1035,7 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 	if ((rc = query(&c, "SELECT mmsi, imo, name, ship_type FROM vessels", vessel_row)) != ST_OK ||
 	    (rc = query(&c, "SELECT id, mmsi, port_name, country, port_of_concern, arrival, departure, "
 	                    "how, prev_country FROM port_calls", call_row_cb)) != ST_OK ||
-	    (table_exists(s, "gaps") &&
+	    (st_store_has_table(s, "gaps") &&
 	     (rc = query(&c, "SELECT id, mmsi, start_time, end_time, possible_ports FROM gaps "
 	                     "WHERE n_possible > 0 ORDER BY mmsi, start_time", gap_row_cb)) != ST_OK) ||
 	    (rc = query(&c, "SELECT id, record_id, time, origin, destination, cargo_code, cargo_text, "

@@ -33,7 +33,8 @@ typedef struct pgs {
 	char zUrlSafe[256];       /* the URL without its password, for messages */
 	/* bulk ingest */
 	int inCopy;
-	int dropIndex;
+	int dropIndex;            /* large load: indexes rebuilt at the end */
+	int64_t nextId;           /* ids handed out by us in a large load */
 	int64_t sourceId;
 	cbuf pos, rep;
 } pgs;
@@ -571,9 +572,23 @@ static st_status pg_bulk_begin(st_store *s, int64_t sourceId)
 	g->dropIndex = s->sizeHint / 60 > 100000 &&
 	               s->sizeHint / 60 > (uint64_t)nHave / 4;
 	if (g->dropIndex) {
-		st_status rc = exec(s, "DROP INDEX IF EXISTS positions_geom_idx");
+		/* Growing the primary key and the sequence row by row costs as
+		 * much as the COPY itself: in a large load we hold the table,
+		 * number the rows ourselves and build both indexes at the end
+		 * by sorting. Other sessions wait for the commit. */
+		st_status rc = exec(s,
+			"LOCK TABLE positions IN ACCESS EXCLUSIVE MODE;"
+			"DROP INDEX IF EXISTS positions_geom_idx;"
+			"ALTER TABLE positions DROP CONSTRAINT IF EXISTS positions_pkey");
 		if (rc != ST_OK)
 			return rc;
+		r = PQexec(g->conn, "SELECT coalesce(max(id), 0) FROM positions");
+		if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+			PQclear(r);
+			return pq_err(s, "positions");
+		}
+		g->nextId = strtoll(PQgetvalue(r, 0, 0), NULL, 10) + 1;
+		PQclear(r);
 	}
 	g->rep.pSpool = tmpfile();
 	if (!g->rep.pSpool)
@@ -581,9 +596,13 @@ static st_status pg_bulk_begin(st_store *s, int64_t sourceId)
 		                     strerror(errno));
 	if (cb_header(&g->rep) || cb_header(&g->pos))
 		return st__store_err(s, ST_ENOMEM, "out of memory");
-	st_status rc = copy_start(s,
-		"COPY positions (mmsi, time, lat, lon, sog, cog, heading, nav_status,"
-		" msg_type, source_id, geom) FROM STDIN (FORMAT binary)");
+	st_status rc = copy_start(s, g->dropIndex
+		? "COPY positions (mmsi, time, lat, lon, sog, cog, heading,"
+		  " nav_status, msg_type, source_id, geom, id) FROM STDIN"
+		  " (FORMAT binary)"
+		: "COPY positions (mmsi, time, lat, lon, sog, cog, heading,"
+		  " nav_status, msg_type, source_id, geom) FROM STDIN"
+		  " (FORMAT binary)");
 	if (rc == ST_OK)
 		g->inCopy = 1;
 	return rc;
@@ -599,9 +618,9 @@ static st_status pg_position(st_store *s, const st_position *p)
 {
 	pgs *g = P(s);
 	cbuf *b = &g->pos;
-	if (cb_reserve(b, 2 + 10 * 12 + 4 + 25))
+	if (cb_reserve(b, 2 + 11 * 12 + 4 + 25))
 		return st__store_err(s, ST_ENOMEM, "out of memory");
-	be16(b->a + b->n, 11);
+	be16(b->a + b->n, g->dropIndex ? 12 : 11);
 	b->n += 2;
 	put_i64(b, p->mmsi);
 	put_time(b, p->t);
@@ -628,6 +647,8 @@ static st_status pg_position(st_store *s, const st_position *p)
 	} else {
 		put_null(b);
 	}
+	if (g->dropIndex)
+		put_i64(b, g->nextId++);
 	if (b->n >= COPY_BUF)
 		return cb_flush(s, b);
 	return ST_OK;
@@ -720,8 +741,14 @@ static st_status pg_bulk_end(st_store *s)
 	if (rc == ST_OK)
 		rc = copy_spool(s);
 	close_spool(g);
+	/* the sorted GiST build wants its sort in memory (server side) */
 	if (rc == ST_OK && g->dropIndex)
-		rc = exec(s, "CREATE INDEX positions_geom_idx ON positions"
+		rc = exec(s, "SET LOCAL maintenance_work_mem = '256MB';"
+		             "ALTER TABLE positions ADD CONSTRAINT positions_pkey"
+		             " PRIMARY KEY (id);"
+		             "SELECT setval(pg_get_serial_sequence('positions', 'id'),"
+		             " (SELECT max(id) FROM positions));"
+		             "CREATE INDEX positions_geom_idx ON positions"
 		             " USING gist (geom)");
 	return rc;
 }
@@ -764,11 +791,16 @@ static st_status pg_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 			" last_seen timestamptz, last_report timestamptz,"
 			" n_positions bigint, n_reports bigint) ON COMMIT DELETE ROWS;"
 			"TRUNCATE vessels_in");
+	/* as for positions: number the rows here, index them at the end */
+	if (rc == ST_OK && isEmpty)
+		rc = exec(s, "LOCK TABLE vessels IN ACCESS EXCLUSIVE MODE;"
+		             "ALTER TABLE vessels DROP CONSTRAINT IF EXISTS"
+		             " vessels_pkey; DROP INDEX IF EXISTS vessels_mmsi");
 	if (rc == ST_OK)
 		rc = copy_start(s, isEmpty
 			? "COPY vessels (mmsi, imo, name, callsign, ship_type, length,"
 			  " width, first_seen, last_seen, last_report, n_positions,"
-			  " n_reports) FROM STDIN (FORMAT binary)"
+			  " n_reports, id) FROM STDIN (FORMAT binary)"
 			: "COPY vessels_in FROM STDIN (FORMAT binary)");
 	if (rc != ST_OK)
 		return rc;
@@ -780,11 +812,11 @@ static st_status pg_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 	for (size_t i = 0; rc == ST_OK && i < n; i++) {
 		const st__vagg *v = apV[i];
 		const st__vident *id = v->pId ? v->pId : &st__vident_none;
-		if (cb_reserve(&b, 2 + 12 * 12) ) {
+		if (cb_reserve(&b, 2 + 13 * 12)) {
 			rc = st__store_err(s, ST_ENOMEM, "out of memory");
 			break;
 		}
-		be16(b.a + b.n, 12);
+		be16(b.a + b.n, isEmpty ? 13 : 12);
 		b.n += 2;
 		put_i64(&b, v->mmsi == 0xffffffffu ? 0 : v->mmsi);
 		if (id->imo)
@@ -809,6 +841,8 @@ static st_status pg_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 		put_time(&b, id->tReport);
 		put_i64(&b, (int64_t)v->nPos);
 		put_i64(&b, (int64_t)v->nRep);
+		if (isEmpty)
+			put_i64(&b, (int64_t)i + 1);
 		if (b.n >= COPY_BUF)
 			rc = cb_flush(s, &b);
 	}
@@ -821,8 +855,14 @@ static st_status pg_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 	st_status rc2 = copy_end(s, "COPY vessels");
 	if (rc != ST_OK)
 		return rc;
-	if (rc2 != ST_OK || isEmpty)
+	if (rc2 != ST_OK)
 		return rc2;
+	if (isEmpty)
+		return exec(s, "ALTER TABLE vessels ADD CONSTRAINT vessels_pkey"
+		               " PRIMARY KEY (id);"
+		               "CREATE UNIQUE INDEX vessels_mmsi ON vessels (mmsi);"
+		               "SELECT setval(pg_get_serial_sequence('vessels', 'id'),"
+		               " greatest((SELECT max(id) FROM vessels), 1))");
 	size_t nSql = strlen(st__vessel_merge_sql) + 512;
 	char *zSql = malloc(nSql);
 	if (!zSql)

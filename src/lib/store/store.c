@@ -403,7 +403,7 @@ static st__vagg *vagg_get(st_store *s, uint32_t mmsi)
 {
 	if (mmsi == 0)
 		mmsi = 0xffffffffu; /* 0 marks an empty slot; no real MMSI is this */
-	if (s->nV * 2 >= s->nVSlot) {
+	if (s->nV * 4 >= s->nVSlot * 3) {  /* grow at 3/4 full */
 		size_t nNew = s->nVSlot ? s->nVSlot * 2 : 1024;
 		st__vagg *aNew = calloc(nNew, sizeof *aNew);
 		if (!aNew)
@@ -768,28 +768,7 @@ st_status st_store_set_source_counts(st_store *s, int64_t id,
 	return ST_OK;
 }
 
-typedef struct exists_ctx {
-	const char *zTable;
-	int found;
-} exists_ctx;
-
-static int exists_cb(void *ctx, const char *zTable, int64_t nRow, int isSpatial)
-{
-	exists_ctx *e = ctx;
-	(void)nRow;
-	(void)isSpatial;
-	if (!strcmp(zTable, e->zTable)) {
-		e->found = 1;
-		return 1;
-	}
-	return 0;
-}
-
 st_status st_store_ensure_table(st_store *s, const st_table_def *def)
 {
-	exists_ctx e = {def->zName, 0};
-	st_status rc = st_store_tables(s, exists_cb, &e);
-	if (rc != ST_OK)
-		return rc;
-	return e.found ? ST_OK : st_store_create_table(s, def);
+	return st_store_has_table(s, def->zName) ? ST_OK : st_store_create_table(s, def);
 }
