@@ -29,6 +29,13 @@ NAME_ISO2 = {
     "Western Sahara": "EH",
 }
 
+# Names the index lacks that investigators use (appended to the alternate
+# names): the spellings of the C4ADS/RUSI reporting on the case.
+ALIASES = {
+    "60510": "Rajin; Rason",      # Najin, alternate Rashin
+    "60725": "Vostochny",         # Vostochnyy
+}
+
 # Ports absent from the index, from public mapping.
 EXTRA = [
     # id (not a WPI number), name, alternate names, ISO2, UN/LOCODE, lat, lon, radius, size, source
@@ -66,9 +73,13 @@ def main():
         if not cc and lc:
             cc = lc[:2]
         size = r["Harbor Size"].strip()
+        alt = r["Alternate Port Name"].strip()
+        extra = ALIASES.get(r["World Port Index Number"].strip())
+        if extra:
+            alt = alt + "; " + extra if alt else extra
         out.writerow([
             r["World Port Index Number"], r["Main Port Name"].strip(),
-            r["Alternate Port Name"].strip(), cc, lc,
+            alt, cc, lc,
             "%.6f" % float(r["Latitude"]), "%.6f" % float(r["Longitude"]),
             "%g" % RADIUS_KM.get(size, DEFAULT_RADIUS_KM), size,
             "NGA World Port Index Pub. 150"])

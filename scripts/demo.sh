@@ -4,7 +4,8 @@
 # the real OFAC SDN list) into a fresh GeoPackage, runs every stage, writes
 # the report, and prints the findings beside the published figures and the
 # simulator's ground truth.
-#   usage: scripts/demo.sh [path/to/shiptrace] [output dir]
+#   usage: [SEED=N] scripts/demo.sh [path/to/shiptrace] [output dir]
+# SEED draws another simulated case from the same scenario.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ST=${1:-$ROOT/build/shiptrace}
@@ -31,7 +32,7 @@ step() {
 }
 
 echo "shiptrace demo: the Rajin case on SIMULATED data" >&2
-step "simulate data/scenarios/rajin-2023.json" "$ST" simulate "$ROOT/data/scenarios/rajin-2023.json" -o "$OUT/sim"
+step "simulate data/scenarios/rajin-2023.json" "$ST" simulate "$ROOT/data/scenarios/rajin-2023.json" -o "$OUT/sim" ${SEED:+--seed "$SEED"}
 step "ingest AIS (NMEA with tag blocks)" "$ST" ingest "$CASE" "$OUT/sim/ais.nmea"
 step "ingest shipment records (Windows-1251)" "$ST" ingest "$CASE" --kind records "$OUT/sim/records.csv"
 step "ingest places and facilities" "$ST" ingest "$CASE" --kind places "$OUT/sim/places.csv"

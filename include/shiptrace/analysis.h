@@ -174,9 +174,10 @@ st_status st_gazetteer_add(st_gazetteer *g, const st_port *p);
 int st_gazetteer_mark_concern(st_gazetteer *g, const char *zList);
 /* Builds the spatial index; call after loading and before any stage. */
 st_status st_gazetteer_index(st_gazetteer *g, const st_params *p);
-/* Nearest port within maxKm of a point (its centre, or 0 inside its polygon),
- * or -1; *pKm gets the distance. maxKm may exceed the indexed reach (the
- * search then widens). */
+/* Nearest port within maxKm of a point, or -1; *pKm (may be NULL) gets the
+ * distance: to the centre of a point port, to the boundary of a polygon
+ * port (0 inside). maxKm may exceed the indexed reach (the search then
+ * widens to neighbouring cells). */
 int st_gazetteer_nearest(const st_gazetteer *g, double lat, double lon,
                          double maxKm, double *pKm);
 

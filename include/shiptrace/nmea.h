@@ -83,7 +83,7 @@ void st_nmea_free(st_nmea *dec);
  * otherwise a negative status, and *reject says which bucket was counted.
  * The len bytes at line must be readable: a caller whose own buffer
  * overflowed passes what it has with any len > ST_NMEA_MAX_LINE + 2 to
- * get the line counted as too long. meta and reject may be NULL. */
+ * get the line counted as too long. out, meta and reject may be NULL. */
 st_status st_nmea_feed(st_nmea *dec, const char *line, size_t len,
                        struct st_ais_msg *out, st_nmea_meta *meta,
                        st_reject *reject);

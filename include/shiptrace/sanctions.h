@@ -115,6 +115,8 @@ typedef struct st_list_stats {
 	uint64_t nLinkUnresolved;/* links whose target could not be found */
 	uint64_t nBadImo;        /* IMO numbers failing the check digit (dropped) */
 	uint64_t nBadMmsi;       /* MMSIs of the wrong length (dropped) */
+	uint64_t nOddMmsi;       /* nine digits but not a ship station's by
+	                            structure (kept: ships transmit them) */
 	uint64_t nTruncated;     /* OFAC rows whose Remarks hit the 1000-char cap */
 } st_list_stats;
 

@@ -222,4 +222,11 @@ st_status st_store_record_run(st_store *s, const char *zStage,
  * "sha256":..}, ...]), for st_store_record_run. Free with free(). */
 char *st_store_sources_json(st_store *s);
 
+/* A case target fit to print: a postgresql:// URL with its password
+ * replaced by "***"; a path as it is. Returns zOut. */
+char *st_store_display_name(const char *zTarget, char *zOut, size_t nOut);
+
+/* Non-zero when the case has a user table of that name. */
+int st_store_has_table(st_store *s, const char *zTable);
+
 #endif

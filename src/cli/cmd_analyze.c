@@ -521,28 +521,48 @@ static st_status ensure_flag_columns(st_store *s, char *zErr, size_t nErr)
 	return ST_OK;
 }
 
+static const st_column aFlagCol[] = {
+	{"mmsi", ST_COL_INT}, {"flag", ST_COL_TEXT}, {"flag_mid", ST_COL_INT},
+	{"flag_name", ST_COL_TEXT}, {"mmsi_kind", ST_COL_TEXT},
+};
+static const st_table_def tabFlag = {
+	"vessel_flags", "flag state of each MMSI from its Maritime Identification Digits (ITU)",
+	aFlagCol, sizeof aFlagCol / sizeof aFlagCol[0], ST_GEOM_NONE};
+
+/* One row per vessel in `vessel_flags`, then one UPDATE copies them into the
+ * columns of `vessels`: a statement per vessel would cost a round trip each
+ * on PostGIS. */
 static st_status write_flags(st_store *s, const st_mid_table *pMid, char *zErr,
                              size_t nErr)
 {
-	char zSql[256];
 	flag_ctx c;
 	memset(&c, 0, sizeof c);
-	st_status rc = st_store_query(s, "SELECT mmsi FROM vessels", on_vessel, &c, zErr, nErr);
+	st_status rc = st_store_query(s, "SELECT mmsi FROM vessels ORDER BY mmsi", on_vessel, &c,
+	                              zErr, nErr);
 	if (rc == ST_OK && c.oom)
 		rc = ST_ENOMEM;
+	if (rc == ST_OK)
+		rc = st_store_create_table(s, &tabFlag);
 	for (size_t k = 0; k < c.n && rc == ST_OK; k++) {
 		const char *zKind;
 		int mid = st_mmsi_mid(c.a[k], &zKind);
 		const char *zFlag = st_mmsi_flag(pMid, c.a[k]);
-		char zMid[16];
-		snprintf(zMid, sizeof zMid, "%d", mid);
-		snprintf(zSql, sizeof zSql,
-		         "UPDATE vessels SET flag = %s%s%s, flag_mid = %s, mmsi_kind = '%s' WHERE mmsi = %u",
-		         zFlag ? "'" : "", zFlag ? zFlag : "NULL", zFlag ? "'" : "",
-		         mid >= 0 ? zMid : "NULL", zKind, c.a[k]);
-		rc = st_store_query(s, zSql, NULL, NULL, zErr, nErr);
+		st_value v[5] = {
+			vI(c.a[k]), vZ(zFlag), mid >= 0 ? vI(mid) : vNull(),
+			vZ(zFlag ? pMid->azName[mid] : NULL), vZ(zKind),
+		};
+		rc = st_store_insert(s, &tabFlag, v, NULL, NULL);
 	}
 	free(c.a);
+	if (rc == ST_OK)
+		rc = st_store_create_index(s, "vessel_flags_mmsi", "vessel_flags", "mmsi", 1);
+	if (rc == ST_OK)
+		rc = st_store_query(s,
+		                    "UPDATE vessels SET"
+		                    " flag = (SELECT f.flag FROM vessel_flags f WHERE f.mmsi = vessels.mmsi),"
+		                    " flag_mid = (SELECT f.flag_mid FROM vessel_flags f WHERE f.mmsi = vessels.mmsi),"
+		                    " mmsi_kind = (SELECT f.mmsi_kind FROM vessel_flags f WHERE f.mmsi = vessels.mmsi)",
+		                    NULL, NULL, zErr, nErr);
 	return rc;
 }
 

@@ -54,7 +54,8 @@ int st_cmd_report(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	o.zCaseName = zCase;
+	char zName[1024];
+	o.zCaseName = st_store_display_name(zCase, zName, sizeof zName);
 	char zErr[1024];
 	st_store *s = NULL;
 	if (st_store_open(&s, zCase, 0, zErr, sizeof zErr) != ST_OK) {
@@ -77,7 +78,7 @@ int st_cmd_report(int argc, char **argv)
 	}
 	if (rc != ST_OK || rename(zTmp, zOut) != 0) {
 		remove(zTmp);
-		fprintf(stderr, "shiptrace report: %s: %s\n", zCase, rc != ST_OK ? zErr : "cannot rename into place");
+		fprintf(stderr, "shiptrace report: %s: %s\n", zName, rc != ST_OK ? zErr : "cannot rename into place");
 		return 1;
 	}
 	fprintf(stderr, "report: %s (open it in a browser; it prints to PDF)\n", zOut);

@@ -94,6 +94,8 @@ int st_cmd_trace(int argc, char **argv)
 	st_status rc = st_trace_run(s, &p, zParams, res, zErr, sizeof zErr);
 	free(zParams);
 	st_store_close(s);
+	char zName[1024];
+	zCase = st_store_display_name(zCase, zName, sizeof zName);
 	if (rc != ST_OK) {
 		fprintf(stderr, "shiptrace trace: %s: %s\n", zCase, zErr);
 		free(res);

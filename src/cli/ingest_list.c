@@ -154,11 +154,13 @@ int st_ingest_kind_list(st_store *pCase, const char *zPath, st_source_info *src,
 	}
 	fprintf(stderr, "%s: %s, %llu lines: %llu entries (%llu vessels), "
 	        "%llu links (%llu to parties named only), %llu rows rejected, "
-	        "%llu IMO numbers failing their check digit -> source %lld\n",
+	        "%llu IMO numbers failing their check digit, %llu MMSIs of the "
+	        "wrong length, %llu not a ship's -> source %lld\n",
 	        zPath, st_list_format_name(s.format), (unsigned long long)s.nLine,
 	        (unsigned long long)s.nEntry, (unsigned long long)s.nVessel,
 	        (unsigned long long)s.nLink, (unsigned long long)s.nLinkUnresolved,
 	        (unsigned long long)s.nRejected, (unsigned long long)s.nBadImo,
+	        (unsigned long long)s.nBadMmsi, (unsigned long long)s.nOddMmsi,
 	        (long long)sourceId);
 	st_lists_free(p);
 	return 0;

@@ -50,6 +50,8 @@ eq "segment points" "$(q "SELECT sum(points) FROM segments")" "$(q "SELECT count
 
 # flags from the MID; gaps flagged at 12 h
 eq "flag" "$(q "SELECT flag||'|'||flag_mid||'|'||mmsi_kind FROM vessels WHERE mmsi=503000720")" "AU|503|ship"
+eq "flag name" "$(q "SELECT flag_name FROM vessel_flags WHERE mmsi=503000720")" "Australia"
+eq "every vessel flagged or explained" "$(q "SELECT count(*) FROM vessels v LEFT JOIN vessel_flags f ON f.mmsi=v.mmsi WHERE f.mmsi_kind IS NULL")" "0"
 eq "gap flags" "$(q "SELECT count(*) FROM gaps WHERE flagged != (hours >= 12) OR hours < 6")" "0"
 eq "identities" "$(q "SELECT count(*) > 0 FROM vessel_identities WHERE field='name'")" "1"
 

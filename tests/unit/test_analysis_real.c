@@ -162,11 +162,62 @@ static void test_sydney(void **state)
 	free_real(&r);
 }
 
+/* The dark port call question on the real gazetteer, with a made-up track:
+ * a ship at anchor off Vostochnyy goes dark. Najin (Rajin) is 235 km away
+ * by great circle: there and back at 12 kn is 21.2 h, plus the 12 h minimum
+ * stay, so a 40-hour silence could hide a call at Rajin and a 30-hour one
+ * could not. "Rajin" names the port through its alternate names. */
+static void test_dark_call_vostochny_rajin(void **state)
+{
+	(void)state;
+	real r;
+	char zErr[256], zPath[1024];
+	st_model_init(&r.m);
+	st_gazetteer_init(&r.g);
+	st_events_init(&r.e);
+	st_params_default(&r.p);
+	snprintf(zPath, sizeof zPath, "%s/data/ports.csv", ST_SOURCE_DIR);
+	assert_int_equal(st_gazetteer_load_csv(&r.g, zPath, zErr, sizeof zErr), ST_OK);
+	assert_int_equal(st_gazetteer_mark_concern(&r.g, "Rajin"), 1);
+	assert_int_equal(st_gazetteer_mark_concern(&r.g, r.p.ports_of_concern), 10);
+	assert_int_equal(st_gazetteer_index(&r.g, &r.p), ST_OK);
+	/* made up: 2 h at anchor 5 km east of Vostochnyy, dark, back again */
+	double lon5 = 133.083333 + 5.0 / (111.195 * cos(42.75 * M_PI / 180));
+	for (int gap = 0; gap < 2; gap++) {
+		uint32_t mmsi = 273000001u + (uint32_t)gap;
+		int64_t tBack = T0 + 2 * HOUR + (gap ? 30 : 40) * HOUR;
+		for (int k = 0; k < 5; k++) {
+			fx_add(&r.m, mmsi, T0 + k * 30 * MIN, 42.75, lon5, 0, 'A');
+			fx_add(&r.m, mmsi, tBack + k * 30 * MIN, 42.75, lon5, 0, 'A');
+		}
+	}
+	assert_int_equal(st_model_finish(&r.m), ST_OK);
+	assert_int_equal(st_analyze(&r.m, &r.g, &r.p, &r.e), ST_OK);
+	assert_int_equal(r.e.nGap, 2);
+	const st_gap *g40 = &r.e.aGap[0], *g30 = &r.e.aGap[1];
+	assert_true(fabs(g40->hours - 40) < 1e-9 && fabs(g30->hours - 30) < 1e-9);
+	assert_string_equal(port_name(&r, g40->port0), "Vostochnyy");
+	assert_string_equal(port_name(&r, g40->port1), "Vostochnyy");
+	int najin = 0;
+	for (uint32_t j = 0; j < g40->nPossible; j++) {
+		const st_port *pt = &r.g.aPort[r.e.aPossible[g40->iPossible + j]];
+		assert_string_equal(pt->zCountry, "KP");
+		najin |= !strcmp(pt->zName, "Najin");
+	}
+	assert_true(najin);
+	assert_int_equal(g30->nPossible, 0);
+	/* each ship: one call at Vostochnyy (anchored outside) spanning its
+	 * silence, since it was still there when it reappeared */
+	assert_int_equal(r.e.nCall, 2);
+	free_real(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_brisbane_gladstone),
 		cmocka_unit_test(test_sydney),
+		cmocka_unit_test(test_dark_call_vostochny_rajin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -108,6 +108,7 @@ static void test_ofac_real(void **state)
 	assert_string_equal(st_lists_entry(p, find_imo(p, 9339301))->zName, "NS LEADER");
 	assert_int_equal(nMmsi, 154);
 	assert_int_equal(s.nBadImo, 0);
+	assert_int_equal(s.nOddMmsi, 0); /* all 154 are ship MMSIs */
 
 	/* The four ships of the case. */
 	static const struct {
@@ -268,16 +269,17 @@ static void test_mapped_encoding(void **state)
 	int fd = mkstemp(zPath);
 	assert_true(fd >= 0);
 	FILE *f = fdopen(fd, "wb");
-	fputs("Ref\tShip\tAKA\tIMO\tLinked\n"
-	      "R1\tS\xC3O JO\xC3O\tSAO JOAO II|SJ\t9000015\tEXAMPLE OWNER\n"
-	      "R2\tEXAMPLE OWNER\t\t\t\n", f);
+	fputs("Ref\tShip\tAKA\tIMO\tLinked\tMMSI\n"
+	      "R1\tS\xC3O JO\xC3O\tSAO JOAO II|SJ\t9000015\tEXAMPLE OWNER\t970012345\n"
+	      "R2\tEXAMPLE OWNER\t\t\t\t\n", f);
 	fclose(f);
 	st_lists *p;
 	st_list_stats s;
 	char zErr[256];
 	st_list_opts o = {0};
 	o.zMap = "name=Ship,aliases=AKA,alias_separator=|,imo=IMO,entry_id=Ref,"
-	         "linked_entities=Linked,delimiter=tab,encoding=latin-1,list=MADE UP";
+	         "linked_entities=Linked,mmsi=MMSI,delimiter=tab,encoding=latin-1,"
+	         "list=MADE UP";
 	assert_int_equal(st_lists_new(&p), ST_OK);
 	assert_int_equal(st_lists_load(p, zPath, &o, &s, zErr, sizeof zErr), ST_OK);
 	remove(zPath);
@@ -289,6 +291,9 @@ static void test_mapped_encoding(void **state)
 	assert_int_equal(e->kind, ST_ENT_VESSEL); /* has an IMO */
 	assert_int_equal(e->nAlias, 2);
 	assert_string_equal(e->azAlias[1], "SJ");
+	/* an AIS-SART number: kept, but counted as not a ship's MMSI */
+	assert_int_equal(e->mmsi, 970012345);
+	assert_int_equal(s.nOddMmsi, 1);
 	int iOwner = find_name(p, "EXAMPLE OWNER");
 	assert_true(has_link(p, i, iOwner, "linked_to"));
 	assert_int_equal(s.nLinkUnresolved, 0);

@@ -109,6 +109,19 @@ static void test_swar_helpers(void **state)
 				assert_int_equal(st__nmea_xor(buf, len), x);
 			}
 		}
+		/* st__nmea_find: c placed at every position, with decoys
+		 * (c+1, c-1, c^0x80) around it. */
+		for (size_t len = 0; len <= sizeof buf; len++) {
+			for (size_t pos = 0; pos <= len; pos++) {
+				for (size_t i = 0; i < sizeof buf; i++)
+					buf[i] = (char)(i % 3 == 0 ? c + 1 : i % 3 == 1 ? c - 1 : c ^ 0x80);
+				if (pos < len)
+					buf[pos] = (char)c;
+				if (pos + 1 < len)
+					buf[pos + 1] = (char)c;
+				assert_ptr_equal(st__nmea_find(buf, buf + len, (char)c), buf + pos);
+			}
+		}
 		bool ok = (c >= '0' && c <= 'W') || (c >= '`' && c <= 'w');
 		assert_int_equal(st__nmea_armour_char((unsigned char)c), ok);
 	}
@@ -136,9 +149,9 @@ static void test_swar_helpers(void **state)
 		assert_true(st__nmea_epoch(z, z + strlen(z), &e) == aEpoch[i].t);
 		assert_int_equal(e - z, aEpoch[i].nUsed);
 	}
-	const char *e;
-	assert_true(st__nmea_epoch("x1", "x1" + 2, &e) == ST_TIME_NONE);
-	assert_true(st__nmea_epoch("12345678901234567", "12345678901234567" + 17, &e) == ST_TIME_NONE);
+	const char *e, *zX = "x1", *zLong = "12345678901234567";
+	assert_true(st__nmea_epoch(zX, zX + 2, &e) == ST_TIME_NONE);
+	assert_true(st__nmea_epoch(zLong, zLong + 17, &e) == ST_TIME_NONE);
 	assert_int_equal(st__nmea_hex2("3e"), 0x3e);
 	assert_int_equal(st__nmea_hex2("3E"), 0x3e);
 	assert_int_equal(st__nmea_hex2("3G"), -1);
@@ -272,7 +285,7 @@ static void test_field_validation(void **state)
 		"AIVDM,1,1,,A," PAY1 ",",        /* no fill */
 		"AIVDM,1,1,,A," PAY1 ",0,1",     /* extra field */
 		"AIVDM,1,1,,A,,0",               /* empty payload */
-		"AIVDM,1,1,,A," PAY1,            /* five fields */
+		("AIVDM,1,1,,A," PAY1),          /* five fields */
 	};
 	for (size_t i = 0; i < sizeof aBad / sizeof aBad[0]; i++) {
 		assert_int_equal(feed(d, mk(b, sizeof b, "!", aBad[i])), ST_EMALFORMED);
@@ -717,6 +730,31 @@ static void test_payload_overflow(void **state)
 	st_nmea_free(d);
 }
 
+/* A two-part message the AIS decoder refuses (type 0): both lines are
+ * malformed, the held one reported through the hook with its number. */
+static void test_multi_decode_failure(void **state)
+{
+	(void)state;
+	st_nmea *d = st_nmea_new();
+	rejlog log = {0};
+	st_nmea_set_reject_fn(d, log_reject, &log);
+	char b[256];
+	assert_int_equal(feed(d, ""), ST_EAGAIN);
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "AIVDM,2,1,1,A,05?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0")), ST_EAGAIN);
+	assert_int_equal(feed(d, mk(b, sizeof b, "!", "AIVDM,2,2,1,A," PAY5B ",2")), ST_EMALFORMED);
+	assert_int_equal(R.why, ST_REJ_MALFORMED);
+	assert_int_equal(log.n, 2);
+	assert_int_equal(log.aLine[0] + log.aLine[1], 2 + 3);
+	assert_int_equal(log.aWhy[0], ST_REJ_MALFORMED);
+	assert_int_equal(log.aWhy[1], ST_REJ_MALFORMED);
+	const st_nmea_stats *s = st_nmea_get_stats(d);
+	assert_int_equal(s->rejected[ST_REJ_MALFORMED], 2);
+	assert_int_equal(s->held, 0);
+	assert_int_equal(s->sentences, 2);
+	assert_identity(d);
+	st_nmea_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -738,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_staleness),
 		cmocka_unit_test(test_orphan_flood),
 		cmocka_unit_test(test_payload_overflow),
+		cmocka_unit_test(test_multi_decode_failure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -880,7 +880,7 @@ static void test_rajin_ground_truth(void **state)
 	int nTankerRajin = 0;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(g, "port_visits"))
 		if (!strcmp(cJSON_GetObjectItem(it, "port")->valuestring, "RJN") &&
-		    cJSON_GetObjectItem(it, "mmsi")->valuedouble == 273990201 &&
+		    cJSON_GetObjectItem(it, "mmsi")->valuedouble == 273200001 &&
 		    cJSON_IsTrue(cJSON_GetObjectItem(it, "seen")))
 			nTankerRajin++;
 	assert_true(nTankerRajin > 0);
@@ -914,6 +914,7 @@ static void test_bad_scenarios(void **state)
 		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"records\": {\"encoding\": \"koi8-r\"}}", "encoding"},
 		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"shuttle\": {\"vessels\": [\"GHOST\"]}}", "unknown vessel \"GHOST\""},
 		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"records\": {\"delimiter\": \";;\"}}", "delimiter"},
+		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"ports\": [{\"id\": \"P\", \"lat\": 1, \"lon\": 2}, {\"id\": \"Q\", \"lat\": 1, \"lon\": 3}], \"background\": [{\"id\": \"B\", \"count\": 2, \"mmsi_base\": 273000001, \"route\": [\"P\", \"Q\"]}, {\"id\": \"C\", \"mmsi_base\": 273000002, \"route\": [\"P\", \"Q\"]}]}", "MMSI 273000002 given to two vessels"},
 		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"explosives\": {\"cargo\": [{\"code\": \"1\"}], \"consignees\": [1]}}", "consignees"},
 		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"vessels\": [{\"name\": \"X\", \"mmsi\": 273000001, \"dim\": [-6, 1, 1, 1]}]}", "dim"},
 		{"{\"start\": \"2023-01-01\", \"end\": \"2023-01-02\", \"vessels\": [{\"name\": \"X\", \"mmsi\": 273000001, \"position_type\": 5}]}", "position_type"},

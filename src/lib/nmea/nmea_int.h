@@ -89,6 +89,28 @@ static inline bool st__nmea_armour_ok(const char *z, size_t n)
 	return bad == 0;
 }
 
+/* The first byte c in [z, end), or end. Eight bytes at a time on
+ * little-endian GCC/clang builds: the lowest zero byte of w ^ c...c is
+ * exact with the borrow trick (false hits only ever sit above a true one). */
+static inline const char *st__nmea_find(const char *z, const char *end, char c)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t pat = ST__ONES * (unsigned char)c;
+	while (end - z >= 8) {
+		uint64_t w;
+		memcpy(&w, z, 8);
+		uint64_t x = w ^ pat;
+		uint64_t m = (x - ST__ONES) & ~x & ST__HIGH;
+		if (m)
+			return z + (__builtin_ctzll(m) >> 3);
+		z += 8;
+	}
+#endif
+	while (z < end && *z != c)
+		z++;
+	return z;
+}
+
 /* Two hex digits (either case: some feeds write lowercase checksums, which
  * carry the same information) as 0..255, or -1. */
 static inline int st__nmea_hex2(const char *z)

@@ -170,59 +170,46 @@ static void tag_field(const char *f, const char *colon, const char *fe,
 int st__nmea_tagblock(const char *z, const char *end, st__nmea_tag *tag,
                       const char **pzNext)
 {
-	const char *b = z + 1, *p = b, *f = b, *colon = NULL;
-	unsigned x = 0, xFirst = 0; /* xFirst: up to and with the first ',' */
-	bool bFirst = true;
-	tag->t = ST_TIME_NONE;
-	tag->zSrc = NULL;
-	tag->nSrc = 0;
-	tag->hasGroup = false;
-	tag->tolerated = false;
-	/* One pass: checksum and fields together, up to the '*'. The fields
-	 * are only trusted once the checksum has been verified below. */
-	for (; p < end; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '*')
-			break;
-		if (c == '\\')
-			return ST_REJ_MALFORMED; /* the checksum is mandatory */
-		x ^= c;
-		if (c == ',') {
-			if (colon)
-				tag_field(f, colon, p, tag);
-			f = p + 1;
-			colon = NULL;
-			if (bFirst) {
-				xFirst = x;
-				bFirst = false;
-			}
-		} else if (c == ':' && !colon) {
-			colon = p;
-		}
-	}
-	if (p == end)
+	const char *b = z + 1;
+	/* The block ends at the first '\\' ('\\' and '*' are reserved
+	 * characters) and should end in "*hh\\"; delimiters are found eight
+	 * bytes at a time and the checksum is a word XOR. */
+	const char *close = st__nmea_find(b, end, '\\');
+	if (close == end)
 		return ST_REJ_UNPARSEABLE; /* never closed */
-	if (colon)
-		tag_field(f, colon, p, tag);
-	const char *close = p + 3;
-	if (close >= end || *close != '\\') {
-		/* Not "*hh\": find the closing '\\' to tell a bad checksum
-		 * from a block that never ends. */
-		for (close = p + 1; close < end && *close != '\\'; close++)
-			;
-		return close < end ? ST_REJ_BADSUM : ST_REJ_UNPARSEABLE;
+	if (close - b < 3 || close[-3] != '*') {
+		/* A checksum that is not two characters is a bad checksum;
+		 * none at all is malformed, since the standard mandates it. */
+		return st__nmea_find(b, close, '*') < close ? ST_REJ_BADSUM
+		                                             : ST_REJ_MALFORMED;
 	}
-	int want = st__nmea_hex2(p + 1);
+	const char *star = close - 3;
+	int want = st__nmea_hex2(star + 1);
 	if (want < 0)
 		return ST_REJ_BADSUM;
-	if ((int)x != want) {
+	tag->tolerated = false;
+	if ((int)st__nmea_xor(b, (size_t)(star - b)) != want) {
 		/* The Norwegian Coastal Administration feed as recorded by
 		 * Ais.Net (kystverket-*.nm4) prefixes a g: field to the tag
 		 * block but keeps the checksum of the rest; accept that exact
 		 * pattern, count it, and verify everything after g:. */
-		if (!(b[0] == 'g' && b[1] == ':' && !bFirst && (int)(x ^ xFirst) == want))
+		const char *comma = st__nmea_find(b, star, ',');
+		if (!(star - b > 2 && b[0] == 'g' && b[1] == ':' && comma < star &&
+		      (int)st__nmea_xor(comma + 1, (size_t)(star - comma - 1)) == want))
 			return ST_REJ_BADSUM;
 		tag->tolerated = true;
+	}
+	tag->t = ST_TIME_NONE;
+	tag->zSrc = NULL;
+	tag->nSrc = 0;
+	tag->hasGroup = false;
+	for (const char *f = b; f < star;) {
+		const char *fe = st__nmea_find(f, star, ',');
+		/* Keys are one letter but for the 2008 grouping ("1G2:"). */
+		const char *colon = fe - f >= 2 && f[1] == ':' ? f + 1 : memchr(f, ':', (size_t)(fe - f));
+		if (colon)
+			tag_field(f, colon, fe, tag);
+		f = fe + 1;
 	}
 	*pzNext = close + 1;
 	return -1;
@@ -250,11 +237,9 @@ void st__nmea_trailer(const char *z, const char *end, st_time_ms *pT,
                       const char **pzSrc, size_t *pnSrc)
 {
 	const char *f = z;
-	while (f < end) {
+	while (f < end && !(*pzSrc && *pT != ST_TIME_NONE)) {
 		f++; /* past the ',' */
-		const char *fe = f;
-		while (fe < end && *fe != ',')
-			fe++;
+		const char *fe = st__nmea_find(f, end, ',');
 		if (fe - f > 1 && f[0] == 'r' && !*pzSrc) {
 			*pzSrc = f + 1;
 			*pnSrc = (size_t)(fe - f - 1);

@@ -206,25 +206,6 @@ typedef struct trace_ctx {
 	size_t nErr;
 } trace_ctx;
 
-static int table_exists_cb(void *ctx, const char *zTable, int64_t nRow, int isSpatial)
-{
-	const char **pz = ctx;
-	(void)nRow;
-	(void)isSpatial;
-	if (!strcmp(zTable, pz[0])) {
-		pz[1] = "";
-		return 1;
-	}
-	return 0;
-}
-
-static int table_exists(st_store *s, const char *zTable)
-{
-	const char *az[2] = {zTable, NULL};
-	st_store_tables(s, table_exists_cb, az);
-	return az[1] != NULL;
-}
-
 static st_time_ms tcol(const char *z)
 {
 	return z ? st_time_parse(z) : ST_TIME_NONE;
@@ -807,7 +788,51 @@ static st_status write_outputs(trace_ctx *c, const st_prov_arrival *aArr, size_t
 
 /* ---- findings ----------------------------------------------------------- */
 
-static void make_findings(trace_ctx *c, const st_prov_arrival *aArr,
+static int cmp_u32(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	return (a > b) - (a < b);
+}
+
+static int cmp_call_id(const void *pa, const void *pb)
+{
+	const call_row *a = *(const call_row *const *)pa, *b = *(const call_row *const *)pb;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* The port call with this id, by binary search over calls sorted by id. */
+static const call_row *call_by_id(call_row *const *apById, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (apById[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && apById[lo]->id == id ? apById[lo] : NULL;
+}
+
+typedef struct ves_sum {
+	size_t iVessel;
+	double tonnes;
+	int n, nSeen, nDark;
+	char zEvidence[256];
+} ves_sum;
+
+static int cmp_ves_sum(const void *pa, const void *pb)
+{
+	const ves_sum *a = pa, *b = pb;
+	return (a->tonnes < b->tonnes) - (a->tonnes > b->tonnes);
+}
+
+#define MAX_VESSEL_FINDINGS 20
+
+/* Findings in plain words. Every loop is over arrivals or attributions
+ * once (per origin port at most), so a global case costs no more than the
+ * attribution itself. */
+static void make_findings(trace_ctx *c, const st_prov_arrival *aArr, size_t nArr,
                           const st_prov_record *aRec, size_t nRec,
                           const st_prov_attr *aAttr, size_t nAttr,
                           const st_prov_month *aMon, size_t nMon)
@@ -816,56 +841,53 @@ static void make_findings(trace_ctx *c, const st_prov_arrival *aArr,
 	const st_prov_params *p = c->p;
 	char zT[32], zP[32], zE[256];
 	p_text(&res->perm, zP, sizeof zP);
+	double *aTon = calloc(nArr ? nArr : 1, sizeof *aTon);
+	double *aHigh = calloc(nArr ? nArr : 1, sizeof *aHigh);
+	unsigned char *aDone = calloc(nRec ? nRec : 1, 1);
+	uint32_t *aMmsi = malloc((nArr ? nArr : 1) * sizeof *aMmsi);
+	call_row **apById = malloc((c->calls.n ? c->calls.n : 1) * sizeof *apById);
+	ves_sum *aVes = calloc(c->vessels.n ? c->vessels.n : 1, sizeof *aVes);
+	if (!aTon || !aHigh || !aDone || !aMmsi || !apById || !aVes)
+		goto out;
+	for (size_t k = 0; k < nAttr; k++) {
+		double t = aRec[aAttr[k].iRecord].tonnes;
+		aTon[aAttr[k].iArrival] += t;
+		if (aAttr[k].conf == ST_CONF_HIGH)
+			aHigh[aAttr[k].iArrival] += t;
+		aDone[aAttr[k].iRecord] = 1;
+	}
+	for (size_t i = 0; i < c->calls.n; i++)
+		apById[i] = &c->calls.a[i];
+	qsort(apById, c->calls.n, sizeof *apById, cmp_call_id);
+
+	/* per origin port */
 	for (int o = 0; o < c->nOrigin; o++) {
 		double tAttr = 0, tHigh = 0;
-		size_t nArrUsed = 0, nVes = 0;
-		uint32_t aMmsi[256];
-		int64_t aArrId[1024];
+		size_t nUsed = 0, nVes = 0;
+		int nSeen = 0, nDark = 0;
 		char zPoc[256] = "";
 		zE[0] = 0;
-		for (size_t k = 0; k < nAttr; k++) {
-			const st_prov_arrival *a = &aArr[aAttr[k].iArrival];
-			if (a->port != o)
+		for (size_t i = 0; i < nArr; i++) {
+			const st_prov_arrival *a = &aArr[i];
+			if (a->port != o || aTon[i] <= 0)
 				continue;
-			double t = aRec[aAttr[k].iRecord].tonnes;
-			tAttr += t;
-			if (aAttr[k].conf == ST_CONF_HIGH)
-				tHigh += t;
-			size_t j;
-			for (j = 0; j < nArrUsed && j < 1024; j++)
-				if (aArrId[j] == a->id)
-					break;
-			if (j == nArrUsed && nArrUsed < 1024) {
-				aArrId[nArrUsed++] = a->id;
-				evidence_add(zE, sizeof zE, "port_calls", a->id);
-			}
-			for (j = 0; j < nVes; j++)
-				if (aMmsi[j] == a->mmsi)
-					break;
-			if (j == nVes && nVes < 256)
-				aMmsi[nVes++] = a->mmsi;
-		}
-		if (tAttr <= 0)
-			continue;
-		/* which ports of concern the attributed voyages touched */
-		int nSeen = 0, nDark = 0;
-		for (size_t j = 0; j < nArrUsed && j < 1024; j++) {
-			const st_prov_arrival *a = NULL;
-			for (size_t q = 0; q < nAttr && !a; q++)
-				if (aArr[aAttr[q].iArrival].id == aArrId[j])
-					a = &aArr[aAttr[q].iArrival];
-			if (!a)
-				continue;
+			tAttr += aTon[i];
+			tHigh += aHigh[i];
+			aMmsi[nUsed++] = a->mmsi;
+			evidence_add(zE, sizeof zE, "port_calls", a->id);
 			nSeen += a->poc_call_id >= 0;
 			nDark += a->poc_call_id < 0 && a->poc_gap_id >= 0;
-			for (size_t q = 0; q < c->calls.n && a->poc_call_id >= 0; q++) {
-				const call_row *cr = &c->calls.a[q];
-				if (cr->id != a->poc_call_id || strstr(zPoc, cr->zPort))
-					continue;
+			const call_row *cr = a->poc_call_id >= 0 ? call_by_id(apById, c->calls.n, a->poc_call_id) : NULL;
+			if (cr && !strstr(zPoc, cr->zPort)) {
 				size_t len = strlen(zPoc);
 				snprintf(zPoc + len, sizeof zPoc - len, "%s%s", len ? ", " : "", cr->zPort);
 			}
 		}
+		if (tAttr <= 0)
+			continue;
+		qsort(aMmsi, nUsed, sizeof *aMmsi, cmp_u32);
+		for (size_t i = 0; i < nUsed; i++)
+			nVes += i == 0 || aMmsi[i] != aMmsi[i - 1];
 		st_confidence conf = ST_CONF_LOW;
 		if (res->perm.p_value < 0.05)
 			conf = tHigh >= 0.5 * tAttr && res->perm.p_value < 0.01 ? ST_CONF_HIGH : ST_CONF_MEDIUM;
@@ -874,38 +896,37 @@ static void make_findings(trace_ctx *c, const st_prov_arrival *aArr,
 		            "after a port-of-concern call (seen on AIS%s%s for %d arrivals, possible within "
 		            "a dark gap for %d); %s",
 		            thousands(tAttr, zT, sizeof zT), p->zCargoLabel, c->aOrigin[o].zName,
-		            p->window_days, nArrUsed, nVes, zPoc[0] ? " at " : "", zPoc, nSeen, nDark, zP);
+		            p->window_days, nUsed, nVes, zPoc[0] ? " at " : "", zPoc, nSeen, nDark, zP);
 	}
-	/* per vessel */
-	for (size_t iv = 0; iv < c->vessels.n; iv++) {
-		const vessel_info *v = &c->vessels.a[iv];
-		double t = 0;
-		int nSeen = 0, nDark = 0, n = 0;
-		zE[0] = 0;
-		int64_t lastArr = -1;
-		for (size_t k = 0; k < nAttr; k++) {
-			const st_prov_arrival *a = &aArr[aAttr[k].iArrival];
-			if (a->mmsi != v->mmsi)
-				continue;
-			t += aRec[aAttr[k].iRecord].tonnes;
-			if (a->id != lastArr) {
-				n++;
-				nSeen += a->poc_call_id >= 0;
-				nDark += a->poc_call_id < 0 && a->poc_gap_id >= 0;
-				evidence_add(zE, sizeof zE, "port_calls", a->id);
-				lastArr = a->id;
-			}
-		}
-		if (n == 0)
+
+	/* per vessel, the largest first */
+	for (size_t iv = 0; iv < c->vessels.n; iv++)
+		aVes[iv].iVessel = iv;
+	for (size_t i = 0; i < nArr; i++) {
+		if (aTon[i] <= 0)
 			continue;
+		const vessel_info *v = find_vessel(c, aArr[i].mmsi);
+		if (!v)
+			continue;
+		ves_sum *vs = &aVes[(size_t)(v - c->vessels.a)];
+		vs->tonnes += aTon[i];
+		vs->n++;
+		vs->nSeen += aArr[i].poc_call_id >= 0;
+		vs->nDark += aArr[i].poc_call_id < 0 && aArr[i].poc_gap_id >= 0;
+		evidence_add(vs->zEvidence, sizeof vs->zEvidence, "port_calls", aArr[i].id);
+	}
+	qsort(aVes, c->vessels.n, sizeof *aVes, cmp_ves_sum);
+	for (size_t k = 0; k < c->vessels.n && k < MAX_VESSEL_FINDINGS && aVes[k].n; k++) {
+		const ves_sum *vs = &aVes[k];
+		const vessel_info *v = &c->vessels.a[vs->iVessel];
 		char zImo[32] = "";
 		if (v->imo)
 			snprintf(zImo, sizeof zImo, ", IMO %u", v->imo);
-		add_finding(res, nSeen ? ST_CONF_HIGH : ST_CONF_MEDIUM, zE,
+		add_finding(res, vs->nSeen ? ST_CONF_HIGH : ST_CONF_MEDIUM, vs->zEvidence,
 		            "Suspected: %s (MMSI %u%s) delivered before %s t of %s: %d arrivals, "
 		            "%d after a port-of-concern call seen on AIS, %d after a dark gap that could hide one",
 		            v->zName[0] ? v->zName : "unnamed vessel", v->mmsi, zImo,
-		            thousands(t, zT, sizeof zT), p->zCargoLabel, n, nSeen, nDark);
+		            thousands(vs->tonnes, zT, sizeof zT), p->zCargoLabel, vs->n, vs->nSeen, vs->nDark);
 	}
 	/* months with nothing at an origin port between active months */
 	for (size_t k = 0; k < nMon; k++) {
@@ -931,17 +952,11 @@ static void make_findings(trace_ctx *c, const st_prov_arrival *aArr,
 	int nUn = 0;
 	zE[0] = 0;
 	for (size_t i = 0; i < nRec; i++) {
-		if (!aRec[i].selected || aRec[i].port < 0)
+		if (!aRec[i].selected || aRec[i].port < 0 || aDone[i])
 			continue;
-		size_t k;
-		for (k = 0; k < nAttr; k++)
-			if (aAttr[k].iRecord == i)
-				break;
-		if (k == nAttr) {
-			tUn += aRec[i].tonnes;
-			nUn++;
-			evidence_add(zE, sizeof zE, "records", c->recs.a[aRec[i].id].id);
-		}
+		tUn += aRec[i].tonnes;
+		nUn++;
+		evidence_add(zE, sizeof zE, "records", c->recs.a[aRec[i].id].id);
 	}
 	if (nUn)
 		add_finding(res, ST_CONF_LOW, zE,
@@ -985,6 +1000,13 @@ static void make_findings(trace_ctx *c, const st_prov_arrival *aArr,
 		            p->zCargoLabel, c->sites.n, nNear, p->facility_radius_km,
 		            nSanc ? ", including a sanctioned one" : "");
 	}
+out:
+	free(aTon);
+	free(aHigh);
+	free(aDone);
+	free(aMmsi);
+	free(apById);
+	free(aVes);
 }
 
 /* ---- the stage ---------------------------------------------------------- */
@@ -1013,6 +1035,7 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 	st_prov_record *aRec = NULL;
 	st_prov_attr *aAttr = NULL;
 	st_prov_month *aMon = NULL;
+	int *aSiteOf = NULL;
 	size_t nMon = 0;
 	st_gazetteer g;
 	st_gazetteer_init(&g);
@@ -1021,22 +1044,22 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 		rc = ST_ENOMEM;
 		goto done;
 	}
-	if (!table_exists(s, "records")) {
+	if (!st_store_has_table(s, "records")) {
 		snprintf(zErr, nErr, "the case has no shipment records: ingest them first "
 		         "(shiptrace ingest CASE --kind records FILE --map MAP.json)");
 		rc = ST_ENOTFOUND;
 		goto done;
 	}
-	if (!table_exists(s, "port_calls")) {
+	if (!st_store_has_table(s, "port_calls")) {
 		snprintf(zErr, nErr, "the case has no port calls: run shiptrace analyze first");
 		rc = ST_ENOTFOUND;
 		goto done;
 	}
-	if (table_exists(s, "places") &&
+	if (st_store_has_table(s, "places") &&
 	    (rc = st_store_query(s, "SELECT name, aliases, kind, country, lat, lon FROM places ORDER BY id",
 	                         place_row, c.pPlaces, zErr, nErr)) != ST_OK)
 		goto done;
-	if (table_exists(s, "facilities") &&
+	if (st_store_has_table(s, "facilities") &&
 	    (rc = st_store_query(s, "SELECT name, aliases, kind, country, lat, lon, sanctioned, list_entry "
 	                         "FROM facilities ORDER BY id",
 	                         place_row, c.pPlaces, zErr, nErr)) != ST_OK)
@@ -1054,7 +1077,7 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 	if ((rc = query(&c, "SELECT mmsi, imo, name, ship_type FROM vessels", vessel_row)) != ST_OK ||
 	    (rc = query(&c, "SELECT id, mmsi, port_name, country, port_of_concern, arrival, departure, "
 	                    "how, prev_country FROM port_calls", call_row_cb)) != ST_OK ||
-	    (table_exists(s, "gaps") &&
+	    (st_store_has_table(s, "gaps") &&
 	     (rc = query(&c, "SELECT id, mmsi, start_time, end_time, possible_ports FROM gaps "
 	                     "WHERE n_possible > 0 ORDER BY mmsi, start_time", gap_row_cb)) != ST_OK) ||
 	    (rc = query(&c, "SELECT id, record_id, time, origin, destination, cargo_code, cargo_text, "
@@ -1120,10 +1143,13 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 	/* Records, and the sites they went to. aRec[i].id indexes c.recs. */
 	aRec = calloc(c.recs.n ? c.recs.n : 1, sizeof *aRec);
 	aAttr = calloc(c.recs.n ? c.recs.n : 1, sizeof *aAttr);
-	if (!aRec || !aAttr) {
+	aSiteOf = malloc((st_places_count(c.pPlaces) + 1) * sizeof *aSiteOf);
+	if (!aRec || !aAttr || !aSiteOf) {
 		rc = ST_ENOMEM;
 		goto done;
 	}
+	for (size_t i = 0; i <= st_places_count(c.pPlaces); i++)
+		aSiteOf[i] = -1; /* place index -> site index */
 	for (size_t i = 0; i < c.recs.n; i++) {
 		const rec_row *r = &c.recs.a[i];
 		st_prov_record *pr = &aRec[i];
@@ -1149,11 +1175,10 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 			note_unresolved(pRes, r->zDest);
 			continue;
 		}
-		size_t is;
-		for (is = 0; is < c.sites.n; is++)
-			if (c.sites.a[is].place == ip)
-				break;
-		if (is == c.sites.n) {
+		size_t is = (size_t)aSiteOf[ip];
+		if (aSiteOf[ip] < 0) {
+			is = c.sites.n;
+			aSiteOf[ip] = (int)is;
 			site st;
 			memset(&st, 0, sizeof st);
 			const st_place *pl = st_places_get(c.pPlaces, (size_t)ip);
@@ -1198,7 +1223,7 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 	if ((rc = st_prov_monthly(aArr, nArr, aRec, c.recs.n, aAttr, nAttr, c.nOrigin, p, &aMon,
 	                          &nMon)) != ST_OK)
 		goto done;
-	make_findings(&c, aArr, aRec, c.recs.n, aAttr, nAttr, aMon, nMon);
+	make_findings(&c, aArr, nArr, aRec, c.recs.n, aAttr, nAttr, aMon, nMon);
 
 	if ((rc = st_store_begin(s)) != ST_OK) {
 		snprintf(zErr, nErr, "%s", st_store_errmsg(s));
@@ -1223,6 +1248,7 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 		st_store_rollback(s);
 
 done:
+	free(aSiteOf);
 	free(aArr);
 	free(aRec);
 	free(aAttr);

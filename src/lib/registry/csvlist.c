@@ -454,9 +454,11 @@ st_status st__csvlist_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 			uint32_t v = 0;
 			while (d < n && z[d] >= '0' && z[d] <= '9' && d < 10)
 				v = v * 10 + (uint32_t)(z[d++] - '0');
-			if (d == 9 && d == n)
+			if (d == 9 && d == n) {
 				g->mmsi = v;
-			else if (n)
+				if (st_mmsi_classify(v, NULL) != ST_MMSI_SHIP)
+					s->nOddMmsi++;
+			} else if (n)
 				s->nBadMmsi++;
 		}
 	}

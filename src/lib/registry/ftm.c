@@ -243,9 +243,11 @@ st_status st__ftm_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 					uint32_t v = 0;
 					while (zMmsi[d] >= '0' && zMmsi[d] <= '9' && d < 10)
 						v = v * 10 + (uint32_t)(zMmsi[d++] - '0');
-					if (d == 9 && !zMmsi[d])
+					if (d == 9 && !zMmsi[d]) {
 						e.mmsi = v;
-					else
+						if (st_mmsi_classify(v, NULL) != ST_MMSI_SHIP)
+							s->nOddMmsi++;
+					} else
 						s->nBadMmsi++;
 				}
 			}

@@ -248,9 +248,11 @@ st_status st__ofac_load(st__list_ctx *c, const char *zBuf, size_t nBuf)
 			} else if (kind == ST_ENT_VESSEL && starts_with(zPh, "MMSI ")) {
 				uint32_t v;
 				int nd = read_digits(zPh + 5, &v, 10);
-				if (nd == 9)
+				if (nd == 9) {
 					e.mmsi = v;
-				else
+					if (st_mmsi_classify(v, NULL) != ST_MMSI_SHIP)
+						s->nOddMmsi++;
+				} else
 					s->nBadMmsi++;
 			}
 		}

@@ -83,25 +83,6 @@ static void q(st_store *s, tab *t, const char *zFmt, ...)
 	st_store_query(s, zSql, tab_row, t, zErr, sizeof zErr);
 }
 
-static int has_table_cb(void *ctx, const char *zTable, int64_t nRow, int isSpatial)
-{
-	const char **pz = ctx;
-	(void)nRow;
-	(void)isSpatial;
-	if (!strcmp(zTable, pz[0])) {
-		pz[1] = "";
-		return 1;
-	}
-	return 0;
-}
-
-static int has_table(st_store *s, const char *zTable)
-{
-	const char *az[2] = {zTable, NULL};
-	st_store_tables(s, has_table_cb, az);
-	return az[1] != NULL;
-}
-
 /* ---- output helpers ------------------------------------------------------ */
 
 static void esc(FILE *f, const char *z)
@@ -787,7 +768,7 @@ static void vessel_cards(rpt *r)
 	FILE *f = r->f;
 	st_store *s = r->s;
 	fputs("<h2 id=\"vessels\">Vessels</h2>\n<div class=\"cards\">\n", f);
-	int hasScreen = has_table(s, "screening"), hasRisk = has_table(s, "vessel_risk");
+	int hasScreen = st_store_has_table(s, "screening"), hasRisk = st_store_has_table(s, "vessel_risk");
 	for (size_t v = 0; v < r->vessels.nRow; v++) {
 		const char *zM = cell(&r->vessels, v, 0);
 		char zT[32];
@@ -927,7 +908,7 @@ static void sources(rpt *r)
 
 st_status st_report_write(st_store *s, FILE *out, const st_report_opts *o, char *zErr, size_t nErr)
 {
-	if (!has_table(s, "findings") || !has_table(s, "attributions")) {
+	if (!st_store_has_table(s, "findings") || !st_store_has_table(s, "attributions")) {
 		snprintf(zErr, nErr, "the case has no provenance results: run shiptrace analyze and "
 		         "shiptrace trace first");
 		return ST_ENOTFOUND;
@@ -964,9 +945,9 @@ st_status st_report_write(st_store *s, FILE *out, const st_report_opts *o, char 
 	q(s, &r.flows, "SELECT origin, site, tonnes, records FROM flows ORDER BY tonnes DESC");
 	q(s, &r.sites, "SELECT site, lat, lon, tonnes, records, first_date, last_date, nearest_facility, facility_kind, "
 	               "facility_km, near_facility, facility_sanctioned, facility_list_entry FROM site_summary ORDER BY tonnes DESC");
-	if (has_table(s, "facilities"))
+	if (st_store_has_table(s, "facilities"))
 		q(s, &r.fac, "SELECT name, kind, lat, lon, sanctioned FROM facilities ORDER BY id");
-	if (has_table(s, "places"))
+	if (st_store_has_table(s, "places"))
 		q(s, &r.places, "SELECT name, aliases, kind, lat, lon FROM places ORDER BY id");
 	q(s, &r.months, "SELECT month, origin, qualifying_arrivals, selected_records, tonnes_attributed, "
 	                "tonnes_unattributed FROM monthly ORDER BY month, origin");

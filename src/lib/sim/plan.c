@@ -833,7 +833,7 @@ static int plan_background(sim *p)
 				snprintf(v->zId, sizeof v->zId, "%.36s#%u", zId, (unsigned)k % 1000000000u);
 			const char *zName = jstr(it, "name", zId);
 			if (nCopy > 1 || jbool(it, "number", false))
-				snprintf(v->zName, sizeof v->zName, "%.14s %u", zName, (unsigned)(k + 1) % 10000000u);
+				snprintf(v->zName, sizeof v->zName, "%.15s %u", zName, (unsigned)(k + 1) % 10000000u);
 			else
 				copy(v->zName, sizeof v->zName, zName);
 			v->mmsi = mmsiBase + (uint32_t)k;
@@ -1354,10 +1354,31 @@ static int plan_records(sim *p)
 	return 0;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
 int st__sim_plan(sim *p)
 {
 	if (plan_shuttle(p) || plan_background(p) || plan_records(p) || p->bad)
 		return -1;
+	/* one MMSI, one vessel: copies made by --scale must not run into the
+	 * next entry's mmsi_base */
+	uint32_t *aM = malloc(((size_t)p->nVessel + 1) * sizeof *aM);
+	if (!aM)
+		return oom(p);
+	for (int i = 0; i < p->nVessel; i++)
+		aM[i] = p->aVessel[i].mmsi;
+	qsort(aM, (size_t)p->nVessel, sizeof *aM, cmp_u32);
+	for (int i = 1; i < p->nVessel; i++)
+		if (aM[i] == aM[i - 1]) {
+			uint32_t dup = aM[i];
+			free(aM);
+			return st__sim_err(p, "MMSI %u given to two vessels (space the mmsi_base values further apart for this --scale)", dup);
+		}
+	free(aM);
 	/* named vessels not in the shuttle stay moored where they are told */
 	for (int i = 0; i < p->nVessel; i++) {
 		sim_vessel *v = &p->aVessel[i];

@@ -768,28 +768,7 @@ st_status st_store_set_source_counts(st_store *s, int64_t id,
 	return ST_OK;
 }
 
-typedef struct exists_ctx {
-	const char *zTable;
-	int found;
-} exists_ctx;
-
-static int exists_cb(void *ctx, const char *zTable, int64_t nRow, int isSpatial)
-{
-	exists_ctx *e = ctx;
-	(void)nRow;
-	(void)isSpatial;
-	if (!strcmp(zTable, e->zTable)) {
-		e->found = 1;
-		return 1;
-	}
-	return 0;
-}
-
 st_status st_store_ensure_table(st_store *s, const st_table_def *def)
 {
-	exists_ctx e = {def->zName, 0};
-	st_status rc = st_store_tables(s, exists_cb, &e);
-	if (rc != ST_OK)
-		return rc;
-	return e.found ? ST_OK : st_store_create_table(s, def);
+	return st_store_has_table(s, def->zName) ? ST_OK : st_store_create_table(s, def);
 }
