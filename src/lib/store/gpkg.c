@@ -620,6 +620,7 @@ static st_status gp_position(st_store *s, const st_position *pos)
 {
 	gpkg *g = G(s);
 	sqlite3_stmt *p = g->pPos;
+	char z[32];   /* bound without a copy: lives until the step below */
 	sqlite3_bind_int64(p, 1, pos->mmsi);
 	if (pos->t == ST_TIME_NONE) {
 		sqlite3_bind_null(p, 2);
@@ -631,7 +632,6 @@ static st_status gp_position(st_store *s, const st_position *pos)
 			st__time_iso(sec, g->zTimeCache);
 			g->tCache = sec;
 		}
-		char z[32];
 		memcpy(z, g->zTimeCache, 25);
 		int ms = (int)(pos->t - sec);
 		if (z[19] == '.') {
@@ -641,7 +641,7 @@ static st_status gp_position(st_store *s, const st_position *pos)
 		} else {
 			st__time_iso(pos->t, z);
 		}
-		sqlite3_bind_text(p, 2, z, (int)strlen(z), SQLITE_TRANSIENT);
+		sqlite3_bind_text(p, 2, z, (int)strlen(z), SQLITE_STATIC);
 	}
 	if (isnan(pos->lat))
 		sqlite3_bind_null(p, 3);
