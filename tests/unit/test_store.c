@@ -215,6 +215,10 @@ static void test_generic_tables(void **state)
 	assert_int_equal(q_int(s, "SELECT count(*) FROM gpkg_extensions WHERE"
 	                          " table_name = 'port_calls' AND extension_name"
 	                          " = 'gpkg_rtree_index'"), 1);
+	assert_true(st_store_has_table(s, "port_calls"));
+	assert_true(st_store_has_table(s, "positions"));
+	assert_false(st_store_has_table(s, "port_call"));
+	assert_false(st_store_has_table(s, "x' OR '1'='1"));
 	/* a re-run replaces the previous results */
 	assert_int_equal(st_store_create_table(s, &def), ST_OK);
 	assert_int_equal(q_int(s, "SELECT count(*) FROM port_calls"), 0);

@@ -19,25 +19,24 @@ char *st_store_display_name(const char *zTarget, char *zOut, size_t nOut)
 	return zOut;
 }
 
-typedef struct has_ctx {
-	const char *zTable;
-	int found;
-} has_ctx;
-
-static int has_cb(void *ctx, const char *zTable, int64_t nRow, int isSpatial)
-{
-	has_ctx *h = ctx;
-	(void)nRow;
-	(void)isSpatial;
-	if (strcmp(zTable, h->zTable))
-		return 0;
-	h->found = 1;
-	return 1;
-}
-
 int st_store_has_table(st_store *s, const char *zTable)
 {
-	has_ctx h = {zTable, 0};
-	st_store_tables(s, has_cb, &h);
-	return h.found;
+	/* a catalogue lookup, not st_store_tables, which counts every row */
+	if (!zTable || !*zTable || strlen(zTable) > 64)
+		return 0;
+	for (const char *p = zTable; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_'))
+			return 0;
+	char zSql[320];
+	if (!strcmp(st_store_backend(s), "gpkg"))
+		snprintf(zSql, sizeof zSql, "SELECT count(*) FROM sqlite_master"
+		         " WHERE type = 'table' AND name = '%s'", zTable);
+	else
+		snprintf(zSql, sizeof zSql, "SELECT count(*) FROM pg_class c JOIN"
+		         " pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname ="
+		         " current_schema() AND c.relkind = 'r' AND c.relname = '%s'",
+		         zTable);
+	int64_t n = 0;
+	return st_store_query_int(s, zSql, &n) == ST_OK && n > 0;
 }
