@@ -172,6 +172,11 @@ st_status st_gazetteer_add(st_gazetteer *g, const st_port *p);
  * alternate names, UN/LOCODEs or two-letter country codes (case-insensitive).
  * Returns the number of ports marked. */
 int st_gazetteer_mark_concern(st_gazetteer *g, const char *zList);
+/* The first entry of such a list that names no port of the gazetteer
+ * (copied into zTok), or NULL when every entry names at least one: a typo
+ * must not silently leave the case without ports of concern. */
+const char *st_gazetteer_concern_unknown(const st_gazetteer *g, const char *zList,
+                                         char *zTok, size_t nTok);
 /* Builds the spatial index; call after loading and before any stage. */
 st_status st_gazetteer_index(st_gazetteer *g, const st_params *p);
 /* Nearest port within maxKm of a point, or -1; *pKm (may be NULL) gets the

@@ -722,6 +722,20 @@ int st_cmd_analyze(int argc, char **argv)
 		goto done;
 	}
 	azRef[nRef++] = zMidPath;
+	char zTok[128];
+	if (st_gazetteer_concern_unknown(&g, o.p.ports_of_concern, zTok, sizeof zTok)) {
+		/* a user's typo stops the run; the default (every port in North
+		 * Korea) may simply be absent from a user's own port list */
+		st_params dflt;
+		st_params_default(&dflt);
+		int isDefault = !strcmp(o.p.ports_of_concern, dflt.ports_of_concern);
+		fprintf(stderr, "shiptrace analyze: %sports_of_concern: '%s' names no port, "
+		        "country or UN/LOCODE of the ports in use\n", isDefault ? "warning: " : "", zTok);
+		if (!isDefault) {
+			ret = 2;
+			goto done;
+		}
+	}
 	int nConcern = st_gazetteer_mark_concern(&g, o.p.ports_of_concern);
 	if ((rc = st_gazetteer_index(&g, &o.p)) != ST_OK) {
 		fail(o.zCase, "ports", rc, NULL);

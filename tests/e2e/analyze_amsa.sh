@@ -83,6 +83,10 @@ runs=$(q "SELECT count(*) FROM runs")
 if "$ST_BIN" analyze "$C" --set gap_min_h=soon 2>"$T/err"; then fail "bad --set accepted"; fi
 grep -q "gap_min_h" "$T/err" || fail "error does not name the parameter"
 eq "runs unchanged" "$(q "SELECT count(*) FROM runs")" "$runs"
+# a port of concern that names nothing is a typo, not an empty result
+if "$ST_BIN" analyze "$C" --set ports_of_concern=Rajin,Rajn 2>"$T/err"; then fail "unknown port of concern accepted"; fi
+grep -q "Rajn" "$T/err" || fail "error does not name the unknown port"
+eq "runs unchanged" "$(q "SELECT count(*) FROM runs")" "$runs"
 
 # user ports: a CSV point (made up: the mooring at the Brisbane river mouth
 # where 503000720 lies, 14.8 km from the WPI point) and a GeoJSON polygon

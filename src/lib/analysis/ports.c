@@ -368,6 +368,29 @@ static int match_token(const st_port *p, const char *zTok)
 	return 0;
 }
 
+/* Next comma-separated token of *pz, trimmed, into zTok; 0 at the end.
+ * A token too long for zTok comes back empty. */
+static int next_token(const char **pz, char *zTok, size_t nTok)
+{
+	const char *z = *pz;
+	if (!z || !*z)
+		return 0;
+	const char *zEnd = strchr(z, ',');
+	size_t n = zEnd ? (size_t)(zEnd - z) : strlen(z);
+	*pz = zEnd ? zEnd + 1 : NULL;
+	while (n && isspace((unsigned char)*z)) {
+		z++;
+		n--;
+	}
+	while (n && isspace((unsigned char)z[n - 1]))
+		n--;
+	if (n >= nTok)
+		n = 0;
+	memcpy(zTok, z, n);
+	zTok[n] = 0;
+	return 1;
+}
+
 int st_gazetteer_mark_concern(st_gazetteer *g, const char *zList)
 {
 	char zTok[128];
@@ -375,27 +398,33 @@ int st_gazetteer_mark_concern(st_gazetteer *g, const char *zList)
 	for (int i = 0; i < g->nPort; i++)
 		g->aPort[i].concern = 0;
 	const char *z = zList;
-	while (z && *z) {
-		const char *zEnd = strchr(z, ',');
-		size_t n = zEnd ? (size_t)(zEnd - z) : strlen(z);
-		while (n && isspace((unsigned char)*z)) {
-			z++;
-			n--;
-		}
-		while (n && isspace((unsigned char)z[n - 1]))
-			n--;
-		if (n && n < sizeof zTok) {
-			memcpy(zTok, z, n);
-			zTok[n] = 0;
-			for (int i = 0; i < g->nPort; i++)
-				if (!g->aPort[i].concern && match_token(&g->aPort[i], zTok)) {
-					g->aPort[i].concern = 1;
-					nMarked++;
-				}
-		}
-		z = zEnd ? zEnd + 1 : NULL;
+	while (next_token(&z, zTok, sizeof zTok)) {
+		if (!zTok[0])
+			continue;
+		for (int i = 0; i < g->nPort; i++)
+			if (!g->aPort[i].concern && match_token(&g->aPort[i], zTok)) {
+				g->aPort[i].concern = 1;
+				nMarked++;
+			}
 	}
 	return nMarked;
+}
+
+const char *st_gazetteer_concern_unknown(const st_gazetteer *g, const char *zList,
+                                         char *zTok, size_t nTok)
+{
+	const char *z = zList;
+	while (next_token(&z, zTok, nTok)) {
+		if (!zTok[0])
+			continue;
+		int i;
+		for (i = 0; i < g->nPort; i++)
+			if (match_token(&g->aPort[i], zTok))
+				break;
+		if (i == g->nPort)
+			return zTok;
+	}
+	return NULL;
 }
 
 static double port_radius(const st_port *p, const st_params *pP)
