@@ -815,8 +815,21 @@ static void vessel_cards(rpt *r)
 					fputs("<li>", f);
 					esc(f, cell(&rk, k, 0));
 					if (cell(&rk, k, 1)[0]) {
+						/* long lists of linked entities are cut at an item
+						 * boundary; the case table holds them whole */
+						char zD[320];
+						const char *zFull = cell(&rk, k, 1);
+						size_t nFull = strlen(zFull);
+						if (nFull > 250) {
+							memcpy(zD, zFull, 250);
+							zD[250] = 0;
+							char *zCut = strrchr(zD, ';');
+							strcpy(zCut ? zCut : zD + 250, "; ...");
+						} else {
+							memcpy(zD, zFull, nFull + 1);
+						}
 						fputs(": ", f);
-						esc(f, cell(&rk, k, 1));
+						esc(f, zD);
 					}
 					fputs("</li>", f);
 				}
