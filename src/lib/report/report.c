@@ -261,6 +261,7 @@ static const char zCss[] =
 	"svg{width:100%;height:auto;display:block;border:1px solid #999;margin:6px 0}"
 	".sea{fill:#dcebf5}.land path{fill:#f4f1ea;stroke:#9a9a9a;stroke-width:.6}"
 	".trk{fill:none;stroke-width:1.1;stroke-opacity:.85}.gap{stroke:#c00;stroke-width:1.4;stroke-dasharray:5 3;fill:none}"
+	".dark{stroke:#c00;stroke-width:.8;stroke-dasharray:1 3;stroke-opacity:.7;fill:none}"
 	".port{fill:#1b1b1b}.poc{fill:#c00}.call{fill:#fff;stroke-width:1.5}"
 	".flow{stroke:#b30000;stroke-opacity:.55;fill:none;stroke-linecap:round}"
 	".site{fill:#1b1b1b}.fac{fill:#6a3d9a}.fac-s{fill:#c00}"
@@ -390,7 +391,7 @@ static void map_sea(rpt *r, const st_gazetteer *g)
 	}
 	/* dark gaps that could hide a port-of-concern call */
 	tab gaps;
-	q(s, &gaps, "SELECT g.evidence FROM gaps g WHERE g.n_possible > 0 AND g.mmsi IN "
+	q(s, &gaps, "SELECT g.evidence, g.possible_ports FROM gaps g WHERE g.n_possible > 0 AND g.mmsi IN "
 	            "(SELECT DISTINCT mmsi FROM attributions)");
 	for (size_t i = 0; i < gaps.nRow; i++) {
 		const char *zP = strstr(cell(&gaps, i, 0), "positions:");
@@ -401,9 +402,33 @@ static void map_sea(rpt *r, const st_gazetteer *g)
 		long long b = zC ? atoll(zC + 1) : a;
 		tab ends;
 		q(s, &ends, "SELECT lat, lon FROM positions WHERE id IN (%lld,%lld) ORDER BY id", a, b);
-		if (ends.nRow == 2)
-			fprintf(f, "<path class=\"gap\" d=\"M%.1f %.1fL%.1f %.1f\"/>", px(&p, dcell(&ends, 0, 1)),
-			        py(&p, dcell(&ends, 0, 0)), px(&p, dcell(&ends, 1, 1)), py(&p, dcell(&ends, 1, 0)));
+		if (ends.nRow == 2) {
+			double x0 = px(&p, dcell(&ends, 0, 1)), y0 = py(&p, dcell(&ends, 0, 0));
+			fprintf(f, "<path class=\"gap\" d=\"M%.1f %.1fL%.1f %.1f\"/>", x0, y0,
+			        px(&p, dcell(&ends, 1, 1)), py(&p, dcell(&ends, 1, 0)));
+			/* the dark trip it could hide: to the nearest possible port */
+			double best = 1e18, bx = 0, by = 0;
+			char zList[1024];
+			snprintf(zList, sizeof zList, "%s", cell(&gaps, i, 1));
+			char *zSave = NULL;
+			for (char *z = strtok_r(zList, ";", &zSave); z && g; z = strtok_r(NULL, ";", &zSave)) {
+				while (*z == ' ')
+					z++;
+				char *zParen = strstr(z, " (");
+				if (zParen)
+					*zParen = 0;
+				for (int k = 0; k < g->nPort; k++) {
+					if (strcmp(g->aPort[k].zName, z))
+						continue;
+					double x = px(&p, g->aPort[k].lon), y = py(&p, g->aPort[k].lat);
+					double d = hypot(x - x0, y - y0);
+					if (d < best)
+						best = d, bx = x, by = y;
+				}
+			}
+			if (best < 1e18)
+				fprintf(f, "<path class=\"dark\" d=\"M%.1f %.1fL%.1f %.1f\"/>", x0, y0, bx, by);
+		}
 		tab_free(&ends);
 	}
 	fputs("\n", f);
@@ -436,9 +461,9 @@ static void map_sea(rpt *r, const st_gazetteer *g)
 	}
 	fputs("\n", f);
 	/* legend */
-	fprintf(f, "<g class=\"legend\" transform=\"translate(10,%.0f)\">", p.h - 18.0 * ((double)r->vessels.nRow + 3) - 6);
-	fprintf(f, "<rect x=\"-4\" y=\"-14\" width=\"250\" height=\"%.0f\" fill=\"#fff\" fill-opacity=\".85\"/>",
-	        18.0 * ((double)r->vessels.nRow + 3) + 4);
+	fprintf(f, "<g class=\"legend\" transform=\"translate(10,%.0f)\">", p.h - 18.0 * ((double)r->vessels.nRow + 4) - 6);
+	fprintf(f, "<rect x=\"-4\" y=\"-14\" width=\"335\" height=\"%.0f\" fill=\"#fff\" fill-opacity=\".85\"/>",
+	        18.0 * ((double)r->vessels.nRow + 4) + 4);
 	double y = 0;
 	for (size_t v = 0; v < r->vessels.nRow; v++, y += 18) {
 		fprintf(f, "<path class=\"trk\" stroke=\"%s\" d=\"M0 %.0fh24\" stroke-width=\"3\"/>",
@@ -449,6 +474,9 @@ static void map_sea(rpt *r, const st_gazetteer *g)
 	}
 	fprintf(f, "<path class=\"gap\" d=\"M0 %.0fh24\"/><text x=\"30\" y=\"%.0f\">dark gap that could hide a "
 	           "port-of-concern call</text>", y - 4, y);
+	y += 18;
+	fprintf(f, "<path class=\"dark\" d=\"M0 %.0fh24\" style=\"stroke-width:2\"/><text x=\"30\" y=\"%.0f\">the "
+	           "dark trip it could hide (nearest such port)</text>", y - 4, y);
 	y += 18;
 	fprintf(f, "<rect class=\"poc\" x=\"8\" y=\"%.0f\" width=\"7\" height=\"7\"/><text x=\"30\" y=\"%.0f\">port of "
 	           "concern</text>", y - 10, y);
