@@ -35,8 +35,8 @@ echo "shiptrace demo: the Rajin case on SIMULATED data" >&2
 step "simulate data/scenarios/rajin-2023.json" "$ST" simulate "$ROOT/data/scenarios/rajin-2023.json" -o "$OUT/sim" ${SEED:+--seed "$SEED"}
 step "ingest AIS (NMEA with tag blocks)" "$ST" ingest "$CASE" "$OUT/sim/ais.nmea"
 step "ingest shipment records (Windows-1251)" "$ST" ingest "$CASE" --kind records "$OUT/sim/records.csv"
-step "ingest places and facilities" "$ST" ingest "$CASE" --kind places "$OUT/sim/places.csv"
-step "" "$ST" ingest "$CASE" --kind facilities "$OUT/sim/facilities.csv"
+step "ingest places" "$ST" ingest "$CASE" --kind places "$OUT/sim/places.csv"
+step "ingest facilities" "$ST" ingest "$CASE" --kind facilities "$OUT/sim/facilities.csv"
 if [ -f "$SHARED/sanctions/ofac_sdn_2024-05-03.csv" ]; then
 	step "ingest the OFAC SDN list (real, 2024-05-03)" "$ST" ingest "$CASE" --kind list "$SHARED/sanctions/ofac_sdn_2024-05-03.csv"
 fi

@@ -729,7 +729,9 @@ int st_cmd_analyze(int argc, char **argv)
 	}
 
 	if ((rc = st_store_open(&s, o.zCase, 0, zErr, sizeof zErr)) != ST_OK) {
-		fail(o.zCase, "opening the case", rc, zErr);
+		/* the store's message names the case already; the run cannot start */
+		fprintf(stderr, "shiptrace analyze: %s\n", zErr);
+		ret = 2;
 		goto done;
 	}
 	load_ctx lc = {&m, 0, ST_OK};

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
 #include "cli.h"
 #include "shiptrace/report.h"
 
@@ -78,7 +79,10 @@ int st_cmd_report(int argc, char **argv)
 	}
 	if (rc != ST_OK || rename(zTmp, zOut) != 0) {
 		remove(zTmp);
-		fprintf(stderr, "shiptrace report: %s: %s\n", zName, rc != ST_OK ? zErr : "cannot rename into place");
+		if (rc != ST_OK)
+			fprintf(stderr, "shiptrace report: %s: %s\n", zName, zErr);
+		else
+			fprintf(stderr, "shiptrace report: cannot write %s: %s\n", zOut, strerror(errno));
 		return 1;
 	}
 	fprintf(stderr, "report: %s (open it in a browser; it prints to PDF)\n", zOut);

@@ -400,10 +400,13 @@ int st_cmd_screen(int argc, char **argv)
 	    read_events(pCase, "gaps", &aEv[1]) ||
 	    read_events(pCase, "encounters", &aEv[2]))
 		goto done;
-	if (st_mid_load(&mid, st.zMid, zErr, sizeof zErr) == ST_OK)
+	if (st_mid_load(&mid, st.zMid, zErr, sizeof zErr) == ST_OK) {
 		haveMid = 1;
-	else if (*st.zFlags)
-		fprintf(stderr, "screen: %s: flags_of_concern cannot be checked\n", zErr);
+	} else if (*st.zFlags) {
+		/* the user asked for flags and they cannot be checked: stop */
+		fprintf(stderr, "shiptrace screen: %s: flags_of_concern cannot be checked\n", zErr);
+		goto done;
+	}
 
 	st_screen_stats ss;
 	if (st_screen(pIdx, I.a, I.n, &aHit, &nHit, &ss) != ST_OK) {

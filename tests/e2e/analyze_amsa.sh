@@ -72,6 +72,11 @@ printf 'gap_min_h = 48  # only long silences\n' >"$T/a.conf"
 eq "config" "$(q "SELECT count(*) FROM gaps WHERE hours < 48")" "0"
 "$ST_BIN" analyze "$C" --set gap_min_h=6 --config "$T/a.conf" --quiet || fail "config + set"
 eq "set over config" "$(q "SELECT count(*) > 0 FROM gaps WHERE hours < 48")" "1"
+# one file for every stage: [analyze] is read, [provenance] left to trace
+printf '[provenance]\nwindow_days = 3\n[analyze]\ngap_min_h = 48\n' >"$T/all.conf"
+"$ST_BIN" analyze "$C" --config "$T/all.conf" --quiet || fail "sectioned config"
+eq "sectioned config" "$(q "SELECT count(*) FROM gaps WHERE hours < 48")" "0"
+if "$ST_BIN" analyze "$C" --config "$T" --quiet 2>/dev/null; then fail "a directory taken as config"; fi
 
 # a bad setting: exit 2, case untouched
 runs=$(q "SELECT count(*) FROM runs")

@@ -69,4 +69,12 @@ eq "window recorded" "$(q "SELECT count(*) FROM runs WHERE stage='trace' AND par
 [ "$(q "SELECT count(*) FROM attributions WHERE confidence='low'")" -gt 0 ] || fail "loose rules should give low-confidence attributions"
 if "$ST_BIN" trace "$C" --set windw_days=3 2>"$T/e.log"; then fail "unknown key accepted"; fi
 grep -q "windw_days" "$T/e.log" || fail "unknown key not named"
+# a typo in origin_ports is an error, not an empty result
+if "$ST_BIN" trace "$C" --set origin_ports=Vostochny,Dunia 2>"$T/e.log"; then fail "unknown origin port accepted"; fi
+grep -q "Dunia" "$T/e.log" || fail "unknown origin port not named"
+# a config file: the [provenance] section is this stage's, others are skipped
+printf '# made up\n[analyze]\ngap_min_h = 3\n[provenance]\nwindow_days = 2\n' >"$T/case.conf"
+"$ST_BIN" trace "$C" --config "$T/case.conf" >/dev/null || fail "trace --config"
+eq "config window" "$(q "SELECT count(*) FROM attributions")" "$n2"
+if "$ST_BIN" trace "$C" --config "$T" 2>/dev/null; then fail "a directory taken as config"; fi
 echo "trace_sim: ok"

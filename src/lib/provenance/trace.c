@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cjson/cJSON.h>
 #include "shiptrace/trace.h"
 #include "shiptrace/analysis.h"
@@ -85,9 +88,15 @@ static char *trim(char *z)
 st_status st_prov_params_load(st_prov_params *p, const char *zPath, char *zErr,
                               size_t nErr)
 {
+	struct stat st;
+	if (stat(zPath, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(zErr, nErr, "%s: cannot read a config file here (%s)", zPath,
+		         errno && access(zPath, F_OK) != 0 ? strerror(errno) : "not a regular file");
+		return ST_EIO;
+	}
 	FILE *f = fopen(zPath, "r");
 	if (!f) {
-		snprintf(zErr, nErr, "%s: cannot open", zPath);
+		snprintf(zErr, nErr, "%s: cannot open: %s", zPath, strerror(errno));
 		return ST_EIO;
 	}
 	char zLine[1024], zSection[64] = "";
@@ -416,6 +425,13 @@ static st_status build_origins(trace_ctx *c, const st_gazetteer *g)
 			size_t k = strlen(zAlias);
 			snprintf(zAlias + k, sizeof zAlias - k, "|%s|%s", pt->zName, pt->zAlt);
 			break;
+		}
+		if (!o->hasCoord) {
+			/* a typo here would silently drop every record: say so */
+			snprintf(c->zErr, c->nErr, "origin port '%s' is neither in the case's places nor "
+			         "in the port gazetteer (add it with ingest --kind places, or fix "
+			         "origin_ports)", z);
+			return ST_ECONFIG;
 		}
 		for (char *zc = zAlias; *zc; zc++)
 			if (*zc == ';')

@@ -335,6 +335,13 @@ int st__sim_load(sim *p, const char *zScenario, const st_sim_opts *opts)
 	FILE *f = fopen(zScenario, "rb");
 	if (!f)
 		return st__sim_err(p, "cannot open");
+	if (ferror(f) || fgetc(f) == EOF) {
+		/* a directory opens but does not read; an empty file has no JSON */
+		int isDir = ferror(f);
+		fclose(f);
+		return st__sim_err(p, isDir ? "not a file" : "empty file");
+	}
+	rewind(f);
 	char *zText = NULL;
 	size_t n = 0, cap = 0;
 	for (;;) {
