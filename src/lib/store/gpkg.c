@@ -30,6 +30,23 @@ typedef struct stmt_slot {
 	sqlite3_stmt *pStmt;
 } stmt_slot;
 
+/* Rows per multi-row INSERT of the bulk path: one statement step per batch
+ * instead of per row saves SQLite's per-statement work (opening the table
+ * cursor, seeking the end of the b-tree, halting, resetting); 11 columns x
+ * 32 rows stays under SQLite's default limit of 999 parameters. */
+#define POS_BATCH 32
+#define POS_COLS 11
+
+/* One position waiting for its batch, with its time text and geometry blob
+ * ready to be bound in place. */
+typedef struct posrow {
+	st_position pos;
+	int nTime;                /* 0: no time */
+	int nBlob;                /* 0: no geometry */
+	char zTime[32];
+	unsigned char aBlob[ST__GPKG_POINT_BLOB];
+} posrow;
+
 typedef struct gpkg {
 	sqlite3 *db;
 	stmt_slot aCache[N_STMT_CACHE];
@@ -42,6 +59,10 @@ typedef struct gpkg {
 	int haveBox;
 	st_time_ms tCache;        /* last second formatted, for the time text */
 	char zTimeCache[32];
+	/* positions wait here until a whole batch goes in one statement */
+	sqlite3_stmt *pPosBatch;
+	int nPosRow;
+	posrow aPosRow[POS_BATCH];
 } gpkg;
 
 static gpkg *G(st_store *s)
@@ -599,6 +620,22 @@ static st_status gp_bulk_begin(st_store *s, int64_t sourceId)
 	        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
 	        &g->pPos, NULL) != SQLITE_OK)
 		return db_err(s, "positions");
+	g->nPosRow = 0;
+	if (!g->pPosBatch) {
+		sqlite3_str *pStr = sqlite3_str_new(g->db);
+		sqlite3_str_appendall(pStr, "INSERT INTO positions (mmsi, time, lat,"
+		    " lon, sog, cog, heading, nav_status, msg_type, source_id, geom)"
+		    " VALUES ");
+		for (int i = 0; i < POS_BATCH; i++)
+			sqlite3_str_appendall(pStr, i ? ", (?,?,?,?,?,?,?,?,?,?,?)"
+			                              : "(?,?,?,?,?,?,?,?,?,?,?)");
+		char *z = sqlite3_str_finish(pStr);
+		int prc = z ? sqlite3_prepare_v3(g->db, z, -1,
+		    SQLITE_PREPARE_PERSISTENT, &g->pPosBatch, NULL) : SQLITE_NOMEM;
+		sqlite3_free(z);
+		if (prc != SQLITE_OK)
+			return db_err(s, "positions");
+	}
 	if (!g->pRep &&
 	    sqlite3_prepare_v3(g->db,
 	        "INSERT INTO vessel_reports (mmsi, time, imo, name, callsign,"
@@ -616,15 +653,82 @@ static int valid_fix(double lat, double lon)
 	       lon >= -180 && lon <= 180;
 }
 
+/* Binds one waiting row as parameters base+1 .. base+POS_COLS; the time
+ * text and the blob are bound in place (they live in g until the step). */
+static void bind_pos(sqlite3_stmt *p, int base, const posrow *r,
+                     int64_t sourceId)
+{
+	const st_position *pos = &r->pos;
+	sqlite3_bind_int64(p, base + 1, pos->mmsi);
+	if (r->nTime)
+		sqlite3_bind_text(p, base + 2, r->zTime, r->nTime, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(p, base + 2);
+	if (isnan(pos->lat))
+		sqlite3_bind_null(p, base + 3);
+	else
+		sqlite3_bind_double(p, base + 3, pos->lat);
+	if (isnan(pos->lon))
+		sqlite3_bind_null(p, base + 4);
+	else
+		sqlite3_bind_double(p, base + 4, pos->lon);
+	if (isnan(pos->sog))
+		sqlite3_bind_null(p, base + 5);
+	else
+		sqlite3_bind_double(p, base + 5, st__f2d(pos->sog));
+	if (isnan(pos->cog))
+		sqlite3_bind_null(p, base + 6);
+	else
+		sqlite3_bind_double(p, base + 6, st__f2d(pos->cog));
+	if (pos->heading < 0)
+		sqlite3_bind_null(p, base + 7);
+	else
+		sqlite3_bind_int(p, base + 7, pos->heading);
+	if (pos->nav_status < 0)
+		sqlite3_bind_null(p, base + 8);
+	else
+		sqlite3_bind_int(p, base + 8, pos->nav_status);
+	sqlite3_bind_int(p, base + 9, pos->msg_type);
+	sqlite3_bind_int64(p, base + 10, sourceId);
+	if (r->nBlob)
+		sqlite3_bind_blob(p, base + 11, r->aBlob, r->nBlob, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(p, base + 11);
+}
+
+/* Writes the waiting rows: a full batch in one multi-row statement, a
+ * partial one (the end of a file) row by row. */
+static st_status flush_positions(st_store *s)
+{
+	gpkg *g = G(s);
+	int n = g->nPosRow;
+	g->nPosRow = 0;
+	if (n == POS_BATCH) {
+		sqlite3_stmt *p = g->pPosBatch;
+		for (int i = 0; i < n; i++)
+			bind_pos(p, i * POS_COLS, &g->aPosRow[i], g->sourceId);
+		int rc = sqlite3_step(p);
+		sqlite3_reset(p);
+		return rc == SQLITE_DONE ? ST_OK : db_err(s, "positions");
+	}
+	for (int i = 0; i < n; i++) {
+		sqlite3_stmt *p = g->pPos;
+		bind_pos(p, 0, &g->aPosRow[i], g->sourceId);
+		int rc = sqlite3_step(p);
+		sqlite3_reset(p);
+		if (rc != SQLITE_DONE)
+			return db_err(s, "positions");
+	}
+	return ST_OK;
+}
+
 static st_status gp_position(st_store *s, const st_position *pos)
 {
 	gpkg *g = G(s);
-	sqlite3_stmt *p = g->pPos;
-	char z[32];   /* bound without a copy: lives until the step below */
-	sqlite3_bind_int64(p, 1, pos->mmsi);
-	if (pos->t == ST_TIME_NONE) {
-		sqlite3_bind_null(p, 2);
-	} else {
+	posrow *r = &g->aPosRow[g->nPosRow];
+	r->pos = *pos;
+	r->nTime = 0;
+	if (pos->t != ST_TIME_NONE) {
 		/* most feeds repeat the same second many times: format each
 		 * second once, then patch in the milliseconds */
 		st_time_ms sec = pos->t - (((pos->t % 1000) + 1000) % 1000);
@@ -632,6 +736,7 @@ static st_status gp_position(st_store *s, const st_position *pos)
 			st__time_iso(sec, g->zTimeCache);
 			g->tCache = sec;
 		}
+		char *z = r->zTime;
 		memcpy(z, g->zTimeCache, 25);
 		int ms = (int)(pos->t - sec);
 		if (z[19] == '.') {
@@ -641,40 +746,13 @@ static st_status gp_position(st_store *s, const st_position *pos)
 		} else {
 			st__time_iso(pos->t, z);
 		}
-		sqlite3_bind_text(p, 2, z, (int)strlen(z), SQLITE_STATIC);
+		r->nTime = (int)strlen(z);
 	}
-	if (isnan(pos->lat))
-		sqlite3_bind_null(p, 3);
-	else
-		sqlite3_bind_double(p, 3, pos->lat);
-	if (isnan(pos->lon))
-		sqlite3_bind_null(p, 4);
-	else
-		sqlite3_bind_double(p, 4, pos->lon);
-	if (isnan(pos->sog))
-		sqlite3_bind_null(p, 5);
-	else
-		sqlite3_bind_double(p, 5, st__f2d(pos->sog));
-	if (isnan(pos->cog))
-		sqlite3_bind_null(p, 6);
-	else
-		sqlite3_bind_double(p, 6, st__f2d(pos->cog));
-	if (pos->heading < 0)
-		sqlite3_bind_null(p, 7);
-	else
-		sqlite3_bind_int(p, 7, pos->heading);
-	if (pos->nav_status < 0)
-		sqlite3_bind_null(p, 8);
-	else
-		sqlite3_bind_int(p, 8, pos->nav_status);
-	sqlite3_bind_int(p, 9, pos->msg_type);
-	sqlite3_bind_int64(p, 10, g->sourceId);
-	unsigned char aBlob[ST__GPKG_POINT_BLOB];
+	r->nBlob = 0;
 	if (valid_fix(pos->lat, pos->lon)) {
 		double xy[2] = {pos->lon, pos->lat};
 		st_geom geom = {ST_GEOM_POINT, 1, xy};
-		size_t n = st__gpkg_blob(&geom, 4326, aBlob, sizeof aBlob);
-		sqlite3_bind_blob(p, 11, aBlob, (int)n, SQLITE_STATIC);
+		r->nBlob = (int)st__gpkg_blob(&geom, 4326, r->aBlob, sizeof r->aBlob);
 		if (!g->haveBox) {
 			g->bbox[0] = g->bbox[1] = pos->lon;
 			g->bbox[2] = g->bbox[3] = pos->lat;
@@ -685,13 +763,9 @@ static st_status gp_position(st_store *s, const st_position *pos)
 			if (pos->lat < g->bbox[2]) g->bbox[2] = pos->lat;
 			if (pos->lat > g->bbox[3]) g->bbox[3] = pos->lat;
 		}
-	} else {
-		sqlite3_bind_null(p, 11);
 	}
-	int rc = sqlite3_step(p);
-	sqlite3_reset(p);
-	if (rc != SQLITE_DONE)
-		return db_err(s, "positions");
+	if (++g->nPosRow == POS_BATCH)
+		return flush_positions(s);
 	return ST_OK;
 }
 
@@ -751,6 +825,9 @@ static st_status gp_bulk_end(st_store *s)
 	gpkg *g = G(s);
 	sqlite3_stmt *p = NULL;
 	int64_t nNew = 0, nAll = 0;
+	st_status rc = flush_positions(s);
+	if (rc != ST_OK)
+		return rc;
 	if (sqlite3_prepare_v2(g->db, "SELECT coalesce(max(id), 0) FROM positions",
 	                       -1, &p, NULL) != SQLITE_OK)
 		return db_err(s, "positions");
@@ -758,7 +835,6 @@ static st_status gp_bulk_end(st_store *s)
 		nAll = sqlite3_column_int64(p, 0);
 	sqlite3_finalize(p);
 	nNew = nAll - g->maxIdBefore;
-	st_status rc = ST_OK;
 	if (nNew > 5000 && nNew * 10 > nAll) {
 		/* a large load: pack the whole index again (rtree.c) */
 		char zErr[512];
@@ -802,6 +878,9 @@ static st_status gp_bulk_end(st_store *s)
 static void gp_bulk_abort(st_store *s)
 {
 	gpkg *g = G(s);
+	g->nPosRow = 0;
+	if (g->pPosBatch)
+		sqlite3_reset(g->pPosBatch);
 	if (g->pPos)
 		sqlite3_reset(g->pPos);
 	if (g->pRep)
@@ -859,6 +938,7 @@ static void gp_close(st_store *s)
 	for (int i = 0; i < N_STMT_CACHE; i++)
 		sqlite3_finalize(g->aCache[i].pStmt);
 	sqlite3_finalize(g->pPos);
+	sqlite3_finalize(g->pPosBatch);
 	sqlite3_finalize(g->pRep);
 	sqlite3_close(g->db);
 	free(g);

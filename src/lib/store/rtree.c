@@ -10,8 +10,9 @@
  * module reads: node 1 is the root and begins with the tree depth, each
  * node holds a cell count and cells of a 64-bit big-endian id and four
  * big-endian 32-bit floats, minimums rounded down and maximums up. The
- * rowid map of a chunk is written in id order, which keeps that b-tree an
- * append. SQLite's rtreecheck() validates the result in the tests. Memory:
+ * rowid map of a chunk is written in the order it was read (id order for
+ * a table scan), which keeps that b-tree an append, through multi-row
+ * INSERTs. SQLite's rtreecheck() validates the result in the tests. Memory:
  * one chunk (CHUNK_ROWS x 48 bytes) plus 32 bytes per leaf, about 0.6
  * bytes per indexed row. */
 #include <math.h>
@@ -28,10 +29,15 @@
 #define NODE_SIZE (4 + CELL_SIZE * MAX_CELLS)
 #define CHUNK_ROWS (1 << 19)
 
+/* Rows per multi-row INSERT into the rowid map: one statement step per
+ * batch instead of per row saves most of SQLite's per-statement work. */
+#define MAP_BATCH 64
+
 typedef struct entry {
 	int64_t id;
 	float box[4];             /* minx, maxx, miny, maxy */
 	uint32_t key;             /* Hilbert position of the centre */
+	uint32_t iRead;           /* leaf entries: place in the chunk as read */
 } entry;
 
 typedef struct idnode {
@@ -46,6 +52,7 @@ typedef struct level {
 typedef struct packer {
 	sqlite3 *db;
 	sqlite3_stmt *pNode, *pRowid, *pParent;
+	sqlite3_stmt *pRowidBatch;  /* MAP_BATCH rows of the rowid map */
 	int64_t nextNode;         /* next node number; 1 is kept for the root */
 	char *zErr;
 	size_t nErr;
@@ -191,7 +198,7 @@ static void grow(entry *e, const entry *c)
  * and adds its entry to the level above. */
 static int flush_node(packer *p, const entry *aCell, int n, level *pUp)
 {
-	entry e = {p->nextNode++, {0}, 0};
+	entry e = {p->nextNode++, {0}, 0, 0};
 	memcpy(e.box, aCell[0].box, sizeof e.box);
 	for (int i = 1; i < n; i++)
 		grow(&e, &aCell[i]);
@@ -210,42 +217,27 @@ static int cmp_key(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	const idnode *x = a, *y = b;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
 static uint32_t centre_key(const entry *e)
 {
 	return hilbert(((double)e->box[0] + e->box[1]) / 2,
 	               ((double)e->box[2] + e->box[3]) / 2);
 }
 
-/* Writes the leaves of one sorted chunk and its rowid map in id order. */
-static int pack_chunk(packer *p, entry *a, size_t n, level *pLeaves,
-                      idnode *aMap)
+/* Writes rows aMap[0..n-1] of the rowid map, MAP_BATCH at a time. */
+static int write_map(packer *p, const idnode *aMap, size_t n)
 {
-	qsort(a, n, sizeof *a, cmp_key);
-	for (size_t i = 0; i < n; i += MAX_CELLS) {
-		int k = (int)(n - i < MAX_CELLS ? n - i : MAX_CELLS);
-		entry e = {p->nextNode++, {0}, 0};
-		memcpy(e.box, a[i].box, sizeof e.box);
-		for (int j = 0; j < k; j++) {
-			grow(&e, &a[i + (size_t)j]);
-			aMap[i + (size_t)j].id = a[i + (size_t)j].id;
-			aMap[i + (size_t)j].node = e.id;
+	size_t i = 0;
+	for (; i + MAP_BATCH <= n; i += MAP_BATCH) {
+		for (int j = 0; j < MAP_BATCH; j++) {
+			sqlite3_bind_int64(p->pRowidBatch, 2 * j + 1, aMap[i + (size_t)j].id);
+			sqlite3_bind_int64(p->pRowidBatch, 2 * j + 2, aMap[i + (size_t)j].node);
 		}
-		if (write_node(p, e.id, a + i, k, 0, 1, 0))
-			return 1;
-		e.key = centre_key(&e);
-		if (level_push(pLeaves, &e)) {
-			snprintf(p->zErr, p->nErr, "R-tree build: out of memory");
-			return 1;
-		}
+		int rc = sqlite3_step(p->pRowidBatch);
+		sqlite3_reset(p->pRowidBatch);
+		if (rc != SQLITE_DONE)
+			return fail(p, "rowid map");
 	}
-	qsort(aMap, n, sizeof *aMap, cmp_id);
-	for (size_t i = 0; i < n; i++) {
+	for (; i < n; i++) {
 		sqlite3_bind_int64(p->pRowid, 1, aMap[i].id);
 		sqlite3_bind_int64(p->pRowid, 2, aMap[i].node);
 		int rc = sqlite3_step(p->pRowid);
@@ -256,6 +248,34 @@ static int pack_chunk(packer *p, entry *a, size_t n, level *pLeaves,
 	return 0;
 }
 
+/* Writes the leaves of one sorted chunk and its rowid map in id order: the
+ * chunk was read in id order, so each entry's place as read (iRead) is its
+ * place in the map, with no second sort. */
+static int pack_chunk(packer *p, entry *a, size_t n, level *pLeaves,
+                      idnode *aMap)
+{
+	qsort(a, n, sizeof *a, cmp_key);
+	for (size_t i = 0; i < n; i += MAX_CELLS) {
+		int k = (int)(n - i < MAX_CELLS ? n - i : MAX_CELLS);
+		entry e = {p->nextNode++, {0}, 0, 0};
+		memcpy(e.box, a[i].box, sizeof e.box);
+		for (int j = 0; j < k; j++) {
+			const entry *c = &a[i + (size_t)j];
+			grow(&e, c);
+			aMap[c->iRead].id = c->id;
+			aMap[c->iRead].node = e.id;
+		}
+		if (write_node(p, e.id, a + i, k, 0, 1, 0))
+			return 1;
+		e.key = centre_key(&e);
+		if (level_push(pLeaves, &e)) {
+			snprintf(p->zErr, p->nErr, "R-tree build: out of memory");
+			return 1;
+		}
+	}
+	return write_map(p, aMap, n);
+}
+
 /* Rebuilds R-tree zRtree from zSelect, which yields (id, x, y) rows of
  * points, in any order. Runs inside the caller's transaction. */
 int st__rtree_pack(sqlite3 *db, const char *zRtree, const char *zSelect,
@@ -263,7 +283,7 @@ int st__rtree_pack(sqlite3 *db, const char *zRtree, const char *zSelect,
 {
 	if (nChunk == 0)
 		nChunk = CHUNK_ROWS;
-	packer p = {db, NULL, NULL, NULL, 2, zErr, nErr};
+	packer p = {db, NULL, NULL, NULL, NULL, 2, zErr, nErr};
 	sqlite3_stmt *pSel = NULL;
 	level up = {0}, next = {0};
 	entry *aChunk = NULL;
@@ -292,6 +312,20 @@ int st__rtree_pack(sqlite3 *db, const char *zRtree, const char *zSelect,
 	PREP(p.pRowid, "INSERT INTO \"%w_rowid\" (rowid, nodeno) VALUES (?, ?)");
 	PREP(p.pParent,
 	     "INSERT INTO \"%w_parent\" (nodeno, parentnode) VALUES (?, ?)");
+	{
+		sqlite3_str *pStr = sqlite3_str_new(db);
+		sqlite3_str_appendf(pStr, "INSERT INTO \"%w_rowid\" (rowid, nodeno)"
+		                    " VALUES (?, ?)", zRtree);
+		for (int j = 1; j < MAP_BATCH; j++)
+			sqlite3_str_appendall(pStr, ", (?, ?)");
+		char *z = sqlite3_str_finish(pStr);
+		int r = z ? sqlite3_prepare_v2(db, z, -1, &p.pRowidBatch, NULL) : 1;
+		sqlite3_free(z);
+		if (r != SQLITE_OK) {
+			fail(&p, "prepare");
+			goto done;
+		}
+	}
 #undef PREP
 	if (sqlite3_prepare_v2(db, zSelect, -1, &pSel, NULL) != SQLITE_OK) {
 		fail(&p, "select");
@@ -316,6 +350,7 @@ int st__rtree_pack(sqlite3 *db, const char *zRtree, const char *zSelect,
 		e->box[2] = round_down(y);
 		e->box[3] = round_up(y);
 		e->key = hilbert(x, y);
+		e->iRead = (uint32_t)(n - 1);
 		if (n == nChunk) {
 			if (pack_chunk(&p, aChunk, n, &up, aMap))
 				goto done;
@@ -360,6 +395,7 @@ done:
 	sqlite3_finalize(pSel);
 	sqlite3_finalize(p.pNode);
 	sqlite3_finalize(p.pRowid);
+	sqlite3_finalize(p.pRowidBatch);
 	sqlite3_finalize(p.pParent);
 	free(up.a);
 	free(next.a);

@@ -73,6 +73,7 @@ struct st_store {
 	uint64_t sizeHint;         /* bytes of the file being ingested */
 	st_ingest_stats stats;
 	double tBegin;            /* monotonic seconds at ingest begin */
+	double cBegin;            /* process CPU seconds at ingest begin */
 	st__vagg *aV;             /* open-addressing hash of the ingest */
 	size_t nVSlot, nV;
 	void *pImpl;              /* backend state */
