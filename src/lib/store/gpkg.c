@@ -1020,7 +1020,7 @@ static st_status build_case(st_store *s, const char *zTmp, char *zErr,
 	}
 	char *zSave = s->zPath;
 	s->zPath = (char *)zTmp;
-	st_status rc = exec(s, "PRAGMA page_size = 4096;"
+	st_status rc = exec(s, "PRAGMA page_size = 16384;"
 	                       "PRAGMA application_id = 1196444487;"
 	                       "PRAGMA user_version = 10300;"
 	                       "BEGIN;");
