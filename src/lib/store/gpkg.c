@@ -887,44 +887,74 @@ static void gp_bulk_abort(st_store *s)
 		sqlite3_reset(g->pRep);
 }
 
+/* Vessels per upsert statement: 12 columns x 64 rows stays under SQLite's
+ * default limit of 999 parameters. */
+#define VESSEL_BATCH 64
+
+/* Prepares the vessel upsert for nRow rows. */
+static sqlite3_stmt *vessel_stmt(sqlite3 *db, int nRow)
+{
+	sqlite3_str *pStr = sqlite3_str_new(db);
+	sqlite3_str_appendall(pStr, "INSERT INTO vessels (mmsi, imo, name,"
+	    " callsign, ship_type, length, width, first_seen, last_seen,"
+	    " last_report, n_positions, n_reports) VALUES ");
+	for (int i = 0; i < nRow; i++)
+		sqlite3_str_appendall(pStr, i ? ", (?,?,?,?,?,?,?,?,?,?,?,?)"
+		                              : "(?,?,?,?,?,?,?,?,?,?,?,?)");
+	sqlite3_str_appendf(pStr, " ON CONFLICT (mmsi) DO UPDATE SET %s",
+	                    st__vessel_merge_sql);
+	char *z = sqlite3_str_finish(pStr);
+	sqlite3_stmt *p = NULL;
+	if (z && sqlite3_prepare_v2(db, z, -1, &p, NULL) != SQLITE_OK)
+		p = NULL;
+	sqlite3_free(z);
+	return p;
+}
+
+/* Merges the ingest's vessel summaries (sorted by MMSI, each MMSI once)
+ * into vessels, VESSEL_BATCH rows per statement. */
 static st_status gp_merge_vessels(st_store *s, st__vagg *const *apV, size_t n)
 {
 	gpkg *g = G(s);
-	sqlite3_stmt *p = NULL;
-	char *z = sqlite3_mprintf(
-		"INSERT INTO vessels (mmsi, imo, name, callsign, ship_type, length,"
-		" width, first_seen, last_seen, last_report, n_positions, n_reports)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		" ON CONFLICT (mmsi) DO UPDATE SET %s", st__vessel_merge_sql);
-	if (!z || sqlite3_prepare_v2(g->db, z, -1, &p, NULL) != SQLITE_OK) {
-		sqlite3_free(z);
+	sqlite3_stmt *pBatch = n >= VESSEL_BATCH ? vessel_stmt(g->db, VESSEL_BATCH)
+	                                         : NULL;
+	sqlite3_stmt *pOne = vessel_stmt(g->db, 1);
+	if (!pOne || (n >= VESSEL_BATCH && !pBatch)) {
+		sqlite3_finalize(pBatch);
+		sqlite3_finalize(pOne);
 		return db_err(s, "vessels");
 	}
-	sqlite3_free(z);
-	for (size_t i = 0; i < n; i++) {
-		const st__vagg *v = apV[i];
-		const st__vident *id = v->pId ? v->pId : &st__vident_none;
-		sqlite3_bind_int64(p, 1, v->mmsi == 0xffffffffu ? 0 : v->mmsi);
-		bind_int_or_null(p, 2, id->imo, id->imo == 0);
-		bind_text_or_null(p, 3, id->name, sizeof id->name);
-		bind_text_or_null(p, 4, id->callsign, sizeof id->callsign);
-		bind_int_or_null(p, 5, id->ship_type, id->ship_type < 0);
-		bind_int_or_null(p, 6, id->length, id->length < 0);
-		bind_int_or_null(p, 7, id->width, id->width < 0);
-		bind_time(p, 8, v->first);
-		bind_time(p, 9, v->last);
-		bind_time(p, 10, id->tReport);
-		sqlite3_bind_int64(p, 11, (int64_t)v->nPos);
-		sqlite3_bind_int64(p, 12, (int64_t)v->nRep);
+	for (size_t i = 0; i < n;) {
+		int nRow = n - i >= VESSEL_BATCH ? VESSEL_BATCH : 1;
+		sqlite3_stmt *p = nRow > 1 ? pBatch : pOne;
+		for (int k = 0; k < nRow; k++, i++) {
+			const st__vagg *v = apV[i];
+			const st__vident *id = v->pId ? v->pId : &st__vident_none;
+			int b = 12 * k;
+			sqlite3_bind_int64(p, b + 1, v->mmsi == 0xffffffffu ? 0 : v->mmsi);
+			bind_int_or_null(p, b + 2, id->imo, id->imo == 0);
+			bind_text_or_null(p, b + 3, id->name, sizeof id->name);
+			bind_text_or_null(p, b + 4, id->callsign, sizeof id->callsign);
+			bind_int_or_null(p, b + 5, id->ship_type, id->ship_type < 0);
+			bind_int_or_null(p, b + 6, id->length, id->length < 0);
+			bind_int_or_null(p, b + 7, id->width, id->width < 0);
+			bind_time(p, b + 8, v->first);
+			bind_time(p, b + 9, v->last);
+			bind_time(p, b + 10, id->tReport);
+			sqlite3_bind_int64(p, b + 11, (int64_t)v->nPos);
+			sqlite3_bind_int64(p, b + 12, (int64_t)v->nRep);
+		}
 		int rc = sqlite3_step(p);
 		sqlite3_reset(p);
 		if (rc != SQLITE_DONE) {
 			st_status st = db_err(s, "vessels");
-			sqlite3_finalize(p);
+			sqlite3_finalize(pBatch);
+			sqlite3_finalize(pOne);
 			return st;
 		}
 	}
-	sqlite3_finalize(p);
+	sqlite3_finalize(pBatch);
+	sqlite3_finalize(pOne);
 	return ST_OK;
 }
 
