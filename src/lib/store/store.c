@@ -229,6 +229,7 @@ static void free_vagg(st_store *s)
 		free(s->aV[i].pId);
 	free(s->aV);
 	s->aV = NULL;
+	s->pVLast = NULL;
 	s->nVSlot = s->nV = 0;
 }
 
@@ -412,6 +413,8 @@ static st__vagg *vagg_get(st_store *s, uint32_t mmsi)
 {
 	if (mmsi == 0)
 		mmsi = 0xffffffffu; /* 0 marks an empty slot; no real MMSI is this */
+	if (s->pVLast && s->pVLast->mmsi == mmsi)
+		return s->pVLast;
 	if (s->nV * 4 >= s->nVSlot * 3) {  /* grow at 3/4 full */
 		size_t nNew = s->nVSlot ? s->nVSlot * 2 : 1024;
 		st__vagg *aNew = calloc(nNew, sizeof *aNew);
@@ -428,6 +431,7 @@ static st__vagg *vagg_get(st_store *s, uint32_t mmsi)
 		free(s->aV);
 		s->aV = aNew;
 		s->nVSlot = nNew;
+		s->pVLast = NULL;
 	}
 	size_t j = hash_mmsi(mmsi) & (s->nVSlot - 1);
 	while (s->aV[j].mmsi && s->aV[j].mmsi != mmsi)
@@ -436,7 +440,8 @@ static st__vagg *vagg_get(st_store *s, uint32_t mmsi)
 		vagg_init(&s->aV[j], mmsi);
 		s->nV++;
 	}
-	return &s->aV[j];
+	s->pVLast = &s->aV[j];
+	return s->pVLast;
 }
 
 static void seen(st__vagg *v, st_time_ms t)

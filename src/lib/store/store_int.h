@@ -76,6 +76,7 @@ struct st_store {
 	double cBegin;            /* process CPU seconds at ingest begin */
 	st__vagg *aV;             /* open-addressing hash of the ingest */
 	size_t nVSlot, nV;
+	st__vagg *pVLast;         /* the last slot found: feeds often repeat */
 	void *pImpl;              /* backend state */
 };
 
