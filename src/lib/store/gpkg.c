@@ -62,6 +62,9 @@ typedef struct gpkg {
 	/* positions wait here until a whole batch goes in one statement */
 	sqlite3_stmt *pPosBatch;
 	int nPosRow;
+	/* a load into an empty table builds its R-tree as the rows go in */
+	st__rtree_build *pBuild;
+	int64_t nextId;           /* the id SQLite gives the next position */
 	posrow aPosRow[POS_BATCH];
 } gpkg;
 
@@ -613,6 +616,19 @@ static st_status gp_bulk_begin(st_store *s, int64_t sourceId)
 	st_status rc = exec(s, "DROP TRIGGER IF EXISTS rtree_positions_geom_insert");
 	if (rc != ST_OK)
 		return rc;
+	/* Into an empty table the new rows are the whole index: pack it from
+	 * them as they come instead of reading them back at the end. SQLite
+	 * numbers rows max(id) + 1 on, which bulk_end checks. */
+	st__rtree_build_free(g->pBuild);
+	g->pBuild = NULL;
+	g->nextId = g->maxIdBefore + 1;
+	if (g->maxIdBefore == 0) {
+		char zErr[512];
+		g->pBuild = st__rtree_build_begin(g->db, "rtree_positions_geom", 0,
+		                                  zErr, sizeof zErr);
+		if (!g->pBuild)
+			return st__store_err(s, ST_ESTORE, "%s: %s", s->zPath, zErr);
+	}
 	if (!g->pPos &&
 	    sqlite3_prepare_v3(g->db,
 	        "INSERT INTO positions (mmsi, time, lat, lon, sog, cog, heading,"
@@ -749,7 +765,14 @@ static st_status gp_position(st_store *s, const st_position *pos)
 		r->nTime = (int)strlen(z);
 	}
 	r->nBlob = 0;
+	int64_t id = g->nextId++;
 	if (valid_fix(pos->lat, pos->lon)) {
+		/* a failed add drops the build: bulk_end packs the usual way */
+		if (g->pBuild && st__rtree_build_add(g->pBuild, id, pos->lon,
+		                                     pos->lat)) {
+			st__rtree_build_free(g->pBuild);
+			g->pBuild = NULL;
+		}
 		double xy[2] = {pos->lon, pos->lat};
 		st_geom geom = {ST_GEOM_POINT, 1, xy};
 		r->nBlob = (int)st__gpkg_blob(&geom, 4326, r->aBlob, sizeof r->aBlob);
@@ -835,14 +858,23 @@ static st_status gp_bulk_end(st_store *s)
 		nAll = sqlite3_column_int64(p, 0);
 	sqlite3_finalize(p);
 	nNew = nAll - g->maxIdBefore;
-	if (nNew > 5000 && nNew * 10 > nAll) {
-		/* a large load: pack the whole index again (rtree.c) */
+	st__rtree_build *pBuild = g->pBuild;
+	g->pBuild = NULL;
+	if (pBuild && nAll == g->nextId - 1) {
+		char zErr[512];
+		if (st__rtree_build_end(pBuild, zErr, sizeof zErr))
+			return st__store_err(s, ST_ESTORE, "%s: %s", s->zPath, zErr);
+	} else if (g->maxIdBefore == 0 || (nNew > 5000 && nNew * 10 > nAll)) {
+		/* a large load, or a build during the load that did not finish
+		 * (and may have left nodes): pack the whole index again */
+		st__rtree_build_free(pBuild);
 		char zErr[512];
 		if (st__rtree_pack(g->db, "rtree_positions_geom",
 		        "SELECT id, lon, lat FROM positions WHERE geom IS NOT NULL",
 		        0, zErr, sizeof zErr))
 			return st__store_err(s, ST_ESTORE, "%s: %s", s->zPath, zErr);
 	} else {
+		st__rtree_build_free(pBuild);
 		char *z = sqlite3_mprintf(
 			"INSERT INTO rtree_positions_geom SELECT id, lon, lon, lat, lat"
 			" FROM positions WHERE id > %lld AND geom IS NOT NULL"
@@ -879,6 +911,8 @@ static void gp_bulk_abort(st_store *s)
 {
 	gpkg *g = G(s);
 	g->nPosRow = 0;
+	st__rtree_build_free(g->pBuild);
+	g->pBuild = NULL;
 	if (g->pPosBatch)
 		sqlite3_reset(g->pPosBatch);
 	if (g->pPos)
@@ -969,6 +1003,7 @@ static void gp_close(st_store *s)
 		sqlite3_finalize(g->aCache[i].pStmt);
 	sqlite3_finalize(g->pPos);
 	sqlite3_finalize(g->pPosBatch);
+	st__rtree_build_free(g->pBuild);
 	sqlite3_finalize(g->pRep);
 	sqlite3_close(g->db);
 	free(g);

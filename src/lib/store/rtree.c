@@ -309,130 +309,180 @@ static int pack_chunk(packer *p, entry *a, size_t n, level *pLeaves,
 	return write_map(p, aMap, n);
 }
 
-/* Rebuilds R-tree zRtree from zSelect, which yields (id, x, y) rows of
- * points, in any order. Runs inside the caller's transaction. */
-int st__rtree_pack(sqlite3 *db, const char *zRtree, const char *zSelect,
-                   size_t nChunk, char *zErr, size_t nErr)
+/* An R-tree build under way: the packer, the chunk being filled and the
+ * leaves of the chunks already written. */
+struct st__rtree_build {
+	packer p;
+	level up, next;
+	entry *aChunk;
+	idnode *aMap;
+	size_t n, nChunk;
+	int bad;                  /* an error is in zMsg; later calls do nothing */
+	char zMsg[512];
+};
+
+void st__rtree_build_free(st__rtree_build *b)
 {
-	if (nChunk == 0)
-		nChunk = CHUNK_ROWS;
-	packer p = {db, NULL, NULL, NULL, NULL, 2, zErr, nErr};
-	sqlite3_stmt *pSel = NULL;
-	level up = {0}, next = {0};
-	entry *aChunk = NULL;
-	idnode *aMap = NULL;
-	int bad = 1;
+	if (!b)
+		return;
+	sqlite3_finalize(b->p.pNode);
+	sqlite3_finalize(b->p.pRowid);
+	sqlite3_finalize(b->p.pRowidBatch);
+	sqlite3_finalize(b->p.pParent);
+	free(b->up.a);
+	free(b->next.a);
+	free(b->aChunk);
+	free(b->aMap);
+	free(b);
+}
+
+static sqlite3_stmt *prep(st__rtree_build *b, const char *zRtree,
+                          const char *zFmt, int nRow)
+{
+	sqlite3_str *pStr = sqlite3_str_new(b->p.db);
+	sqlite3_str_appendf(pStr, zFmt, zRtree);
+	for (int j = 1; j < nRow; j++)
+		sqlite3_str_appendall(pStr, ", (?, ?)");
+	char *z = sqlite3_str_finish(pStr);
+	sqlite3_stmt *pStmt = NULL;
+	if (!z || sqlite3_prepare_v2(b->p.db, z, -1, &pStmt, NULL) != SQLITE_OK) {
+		fail(&b->p, "prepare");
+		pStmt = NULL;
+	}
+	sqlite3_free(z);
+	return pStmt;
+}
+
+st__rtree_build *st__rtree_build_begin(sqlite3 *db, const char *zRtree,
+                                       size_t nChunk, char *zErr, size_t nErr)
+{
+	st__rtree_build *b = calloc(1, sizeof *b);
+	if (!b) {
+		snprintf(zErr, nErr, "R-tree build: out of memory");
+		return NULL;
+	}
+	b->p.db = db;
+	b->p.nextNode = 2;
+	b->p.zErr = b->zMsg;
+	b->p.nErr = sizeof b->zMsg;
+	b->nChunk = nChunk ? nChunk : CHUNK_ROWS;
 	char *zSql = sqlite3_mprintf(
 		"DELETE FROM \"%w_node\"; DELETE FROM \"%w_rowid\";"
 		" DELETE FROM \"%w_parent\";", zRtree, zRtree, zRtree);
 	if (!zSql || sqlite3_exec(db, zSql, NULL, NULL, NULL) != SQLITE_OK) {
 		sqlite3_free(zSql);
-		fail(&p, "clear");
-		return 1;
+		fail(&b->p, "clear");
+		goto fail;
 	}
 	sqlite3_free(zSql);
-#define PREP(pp, fmt)                                                          \
-	do {                                                                   \
-		char *z_ = sqlite3_mprintf(fmt, zRtree);                       \
-		int r_ = z_ ? sqlite3_prepare_v2(db, z_, -1, &pp, NULL) : 1;   \
-		sqlite3_free(z_);                                              \
-		if (r_ != SQLITE_OK) {                                         \
-			fail(&p, "prepare");                                   \
-			goto done;                                             \
-		}                                                              \
-	} while (0)
-	PREP(p.pNode, "INSERT INTO \"%w_node\" (nodeno, data) VALUES (?, ?)");
-	PREP(p.pRowid, "INSERT INTO \"%w_rowid\" (rowid, nodeno) VALUES (?, ?)");
-	PREP(p.pParent,
-	     "INSERT INTO \"%w_parent\" (nodeno, parentnode) VALUES (?, ?)");
-	{
-		sqlite3_str *pStr = sqlite3_str_new(db);
-		sqlite3_str_appendf(pStr, "INSERT INTO \"%w_rowid\" (rowid, nodeno)"
-		                    " VALUES (?, ?)", zRtree);
-		for (int j = 1; j < MAP_BATCH; j++)
-			sqlite3_str_appendall(pStr, ", (?, ?)");
-		char *z = sqlite3_str_finish(pStr);
-		int r = z ? sqlite3_prepare_v2(db, z, -1, &p.pRowidBatch, NULL) : 1;
-		sqlite3_free(z);
-		if (r != SQLITE_OK) {
-			fail(&p, "prepare");
-			goto done;
-		}
+	if (!(b->p.pNode = prep(b, zRtree,
+	          "INSERT INTO \"%w_node\" (nodeno, data) VALUES (?, ?)", 1)) ||
+	    !(b->p.pRowid = prep(b, zRtree,
+	          "INSERT INTO \"%w_rowid\" (rowid, nodeno) VALUES (?, ?)", 1)) ||
+	    !(b->p.pRowidBatch = prep(b, zRtree,
+	          "INSERT INTO \"%w_rowid\" (rowid, nodeno) VALUES (?, ?)",
+	          MAP_BATCH)) ||
+	    !(b->p.pParent = prep(b, zRtree,
+	          "INSERT INTO \"%w_parent\" (nodeno, parentnode) VALUES (?, ?)",
+	          1)))
+		goto fail;
+	b->aChunk = malloc(b->nChunk * sizeof *b->aChunk);
+	b->aMap = malloc(b->nChunk * sizeof *b->aMap);
+	if (!b->aChunk || !b->aMap) {
+		snprintf(b->zMsg, sizeof b->zMsg, "R-tree build: out of memory");
+		goto fail;
 	}
-#undef PREP
-	if (sqlite3_prepare_v2(db, zSelect, -1, &pSel, NULL) != SQLITE_OK) {
-		fail(&p, "select");
-		goto done;
-	}
-	aChunk = malloc(nChunk * sizeof *aChunk);
-	aMap = malloc(nChunk * sizeof *aMap);
-	if (!aChunk || !aMap) {
-		snprintf(zErr, nErr, "R-tree build: out of memory");
-		goto done;
-	}
+	return b;
+fail:
+	snprintf(zErr, nErr, "%s", b->zMsg);
+	st__rtree_build_free(b);
+	return NULL;
+}
 
-	size_t n = 0;
-	int rc;
-	while ((rc = sqlite3_step(pSel)) == SQLITE_ROW) {
-		entry *e = &aChunk[n++];
-		double x = sqlite3_column_double(pSel, 1);
-		double y = sqlite3_column_double(pSel, 2);
-		e->id = sqlite3_column_int64(pSel, 0);
-		e->box[0] = round_down(x);
-		e->box[1] = round_up(x);
-		e->box[2] = round_down(y);
-		e->box[3] = round_up(y);
-		e->key = hilbert(x, y);
-		e->iRead = (uint32_t)(n - 1);
-		if (n == nChunk) {
-			if (pack_chunk(&p, aChunk, n, &up, aMap))
-				goto done;
-			n = 0;
-		}
+int st__rtree_build_add(st__rtree_build *b, int64_t id, double x, double y)
+{
+	if (b->bad)
+		return 1;
+	entry *e = &b->aChunk[b->n];
+	e->id = id;
+	e->box[0] = round_down(x);
+	e->box[1] = round_up(x);
+	e->box[2] = round_down(y);
+	e->box[3] = round_up(y);
+	e->key = hilbert(x, y);
+	e->iRead = (uint32_t)b->n;
+	if (++b->n == b->nChunk) {
+		b->bad = pack_chunk(&b->p, b->aChunk, b->n, &b->up, b->aMap);
+		b->n = 0;
 	}
-	if (rc != SQLITE_DONE) {
-		fail(&p, "select");
+	return b->bad;
+}
+
+int st__rtree_build_end(st__rtree_build *b, char *zErr, size_t nErr)
+{
+	int bad = b->bad;
+	packer *p = &b->p;
+	if (bad)
 		goto done;
-	}
-	if (up.n == 0) {
+	bad = 1;
+	if (b->up.n == 0 && b->n <= MAX_CELLS) {
 		/* everything fits in the root, which is then a leaf */
-		if (n <= MAX_CELLS) {
-			if (write_node(&p, 1, aChunk, (int)n, 0, 1, 1))
-				goto done;
-			bad = 0;
-			goto done;
-		}
-	}
-	if (n && pack_chunk(&p, aChunk, n, &up, aMap))
+		bad = write_node(p, 1, b->aChunk, (int)b->n, 0, 1, 1);
 		goto done;
-
+	}
+	if (b->n && pack_chunk(p, b->aChunk, b->n, &b->up, b->aMap))
+		goto done;
 	/* Levels above, until one fits in the root. */
 	int depth = 1;
-	sort_entries(up.a, up.n);
-	while (up.n > MAX_CELLS) {
-		next.n = 0;
-		for (size_t i = 0; i < up.n; i += MAX_CELLS) {
-			int k = (int)(up.n - i < MAX_CELLS ? up.n - i : MAX_CELLS);
-			if (flush_node(&p, up.a + i, k, &next))
+	sort_entries(b->up.a, b->up.n);
+	while (b->up.n > MAX_CELLS) {
+		b->next.n = 0;
+		for (size_t i = 0; i < b->up.n; i += MAX_CELLS) {
+			int k = (int)(b->up.n - i < MAX_CELLS ? b->up.n - i
+			                                      : MAX_CELLS);
+			if (flush_node(p, b->up.a + i, k, &b->next))
 				goto done;
 		}
-		level t = up;
-		up = next;
-		next = t;
+		level t = b->up;
+		b->up = b->next;
+		b->next = t;
 		depth++;
 	}
-	if (write_node(&p, 1, up.a, (int)up.n, depth, 0, 1))
-		goto done;
-	bad = 0;
+	bad = write_node(p, 1, b->up.a, (int)b->up.n, depth, 0, 1);
 done:
-	sqlite3_finalize(pSel);
-	sqlite3_finalize(p.pNode);
-	sqlite3_finalize(p.pRowid);
-	sqlite3_finalize(p.pRowidBatch);
-	sqlite3_finalize(p.pParent);
-	free(up.a);
-	free(next.a);
-	free(aChunk);
-	free(aMap);
+	if (bad)
+		snprintf(zErr, nErr, "%s", b->zMsg);
+	st__rtree_build_free(b);
 	return bad;
+}
+
+/* Rebuilds R-tree zRtree from zSelect, which yields (id, x, y) rows of
+ * points, in any order. Runs inside the caller's transaction. */
+int st__rtree_pack(sqlite3 *db, const char *zRtree, const char *zSelect,
+                   size_t nChunk, char *zErr, size_t nErr)
+{
+	st__rtree_build *b = st__rtree_build_begin(db, zRtree, nChunk, zErr,
+	                                           nErr);
+	if (!b)
+		return 1;
+	sqlite3_stmt *pSel = NULL;
+	if (sqlite3_prepare_v2(db, zSelect, -1, &pSel, NULL) != SQLITE_OK) {
+		snprintf(zErr, nErr, "R-tree build: select: %s", sqlite3_errmsg(db));
+		st__rtree_build_free(b);
+		return 1;
+	}
+	int rc;
+	while ((rc = sqlite3_step(pSel)) == SQLITE_ROW)
+		if (st__rtree_build_add(b, sqlite3_column_int64(pSel, 0),
+		                        sqlite3_column_double(pSel, 1),
+		                        sqlite3_column_double(pSel, 2)))
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		snprintf(zErr, nErr, "R-tree build: select: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(pSel);
+		st__rtree_build_free(b);
+		return 1;
+	}
+	sqlite3_finalize(pSel);
+	return st__rtree_build_end(b, zErr, nErr);
 }

@@ -133,6 +133,19 @@ int st__rtree_register(struct sqlite3 *db);
 int st__rtree_pack(struct sqlite3 *db, const char *zRtree,
                    const char *zSelect, size_t nChunk, char *zErr,
                    size_t nErr);
+/* The same build fed row by row (st__rtree_pack is built on it): begin
+ * empties the R-tree (NULL with a message on failure), add takes the
+ * points in any order (ids in increasing order keep the rowid map an
+ * append), end writes what is left and the levels above and frees the
+ * build, free only frees it. add and end return 0 on success, else 1, end
+ * with the message of the first failure in zErr. */
+typedef struct st__rtree_build st__rtree_build;
+st__rtree_build *st__rtree_build_begin(struct sqlite3 *db, const char *zRtree,
+                                       size_t nChunk, char *zErr,
+                                       size_t nErr);
+int st__rtree_build_add(st__rtree_build *b, int64_t id, double x, double y);
+int st__rtree_build_end(st__rtree_build *b, char *zErr, size_t nErr);
+void st__rtree_build_free(st__rtree_build *b);
 
 /* A float field (speed, course, draught) as the double the decimal input
  * meant: 8.8f is 8.80000019 as a double; rounded to 1e-4 it is 8.8 again. */
