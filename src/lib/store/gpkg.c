@@ -5,11 +5,12 @@
  * it as it is. A new case is built under a temporary name and renamed into
  * place. One file's ingest is one transaction in the rollback journal; a
  * killed ingest leaves a hot journal that the next open rolls back. The
- * bulk path appends positions through one prepared statement with the
- * R-tree insert trigger dropped inside the transaction, then fills the
- * R-tree from the new rows in one statement and puts the trigger back:
- * every other insert path keeps the index current through the triggers,
- * whose ST_* functions this connection registers. */
+ * bulk path appends positions 32 rows per INSERT with the R-tree insert
+ * trigger dropped inside the transaction, builds the R-tree by packing
+ * (rtree.c: during the load into an empty table, from the table after a
+ * large one, with SQL after a small one) and puts the trigger back: every
+ * other insert path keeps the index current through the triggers, whose
+ * ST_* functions this connection registers. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,8 @@
 /* Bulk build of a GeoPackage R-tree (an SQLite rtree virtual table) by
  * packing: SQLite's own R*-tree insert costs about ten microseconds a row,
  * which would dominate a large ingest, so after a big load the index is
- * rebuilt from scratch. The rows are read in id order in chunks of
+ * rebuilt from scratch, or built as the rows of a load go in
+ * (st__rtree_build_*). The rows come in id order in chunks of
  * CHUNK_ROWS; each chunk is sorted along a Hilbert curve and cut into full
  * leaves, so memory stays bounded whatever the table holds; the leaves of
  * all chunks are then sorted along the curve by their centres and the
