@@ -168,6 +168,7 @@ typedef struct trace_ctx {
 	VEC(gap_row) gaps;
 	VEC(rec_row) recs;
 	VEC(site) sites;
+	VEC(int64_t) voyages;   /* (to_call, voyage id) pairs, sorted */
 	char azTerm[MAX_TERMS][128];
 	int nTerm;
 	char *zErr;
@@ -253,6 +254,37 @@ static int gap_row_cb(void *ctx, int nCol, const char *const *az, const char *co
 	g.end = tcol(az[3]);
 	scopy(g.zPossible, sizeof g.zPossible, az[4]);
 	return !VEC_PUSH(c->gaps, g);
+}
+
+static int voyage_row_cb(void *ctx, int nCol, const char *const *az, const char *const *azCol)
+{
+	trace_ctx *c = ctx;
+	(void)nCol;
+	(void)azCol;
+	if (!az[0] || !az[1])
+		return 0;
+	return !VEC_PUSH(c->voyages, strtoll(az[1], NULL, 10)) ||
+	       !VEC_PUSH(c->voyages, strtoll(az[0], NULL, 10));
+}
+
+static int cmp_pair(const void *pa, const void *pb)
+{
+	const int64_t *a = pa, *b = pb;
+	return (a[0] > b[0]) - (a[0] < b[0]);
+}
+
+/* The voyage that ended with this port call, or -1. */
+static int64_t voyage_to(const trace_ctx *c, int64_t callId)
+{
+	size_t lo = 0, hi = c->voyages.n / 2;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->voyages.a[2 * mid] < callId)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->voyages.n / 2 && c->voyages.a[2 * lo] == callId ? c->voyages.a[2 * lo + 1] : -1;
 }
 
 static int rec_row_cb(void *ctx, int nCol, const char *const *az, const char *const *azCol)
@@ -1043,6 +1075,10 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 	    (rc = query(&c, "SELECT id, record_id, time, origin, destination, cargo_code, cargo_text, "
 	                    "tonnes FROM records ORDER BY id", rec_row_cb)) != ST_OK)
 		goto done;
+	if (st_store_has_table(s, "voyages") &&
+	    (rc = query(&c, "SELECT id, to_call FROM voyages", voyage_row_cb)) != ST_OK)
+		goto done;
+	qsort(c.voyages.a, c.voyages.n / 2, 2 * sizeof *c.voyages.a, cmp_pair);
 	qsort(c.vessels.a, c.vessels.n, sizeof *c.vessels.a, cmp_vessel);
 	qsort(c.calls.a, c.calls.n, sizeof *c.calls.a, cmp_call);
 
@@ -1068,13 +1104,13 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 			gEnd++;
 		const vessel_info *v = find_vessel(&c, mmsi);
 		st_time_ms tFrom = INT64_MIN;
-		int64_t pocCall = -1, prevCall = -1;
+		int64_t pocCall = -1;
 		for (size_t q = k; q < kEnd; q++) {
 			call_row *cr = &c.calls.a[q];
 			if (cr->origin >= 0 && !cr->passed && cr->arrival != ST_TIME_NONE) {
 				st_prov_arrival *a = &aArr[nArr++];
 				a->id = cr->id;
-				a->voyage_id = prevCall;
+				a->voyage_id = voyage_to(&c, cr->id);
 				a->poc_call_id = pocCall;
 				a->poc_gap_id = -1;
 				for (size_t gq = iGap; gq < gEnd; gq++)
@@ -1091,7 +1127,6 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 			} else if (cr->concern) {
 				pocCall = cr->id;
 			}
-			prevCall = cr->id;
 		}
 		k = kEnd;
 		iGap = gEnd;
@@ -1218,6 +1253,7 @@ done:
 	free(c.gaps.a);
 	free(c.recs.a);
 	free(c.sites.a);
+	free(c.voyages.a);
 	st_places_free(c.pPlaces);
 	st_places_free(c.pOrigins);
 	st_gazetteer_free(&g);
