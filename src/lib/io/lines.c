@@ -16,9 +16,6 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include "io/lines.h"
 
 #define RAW_BUF (256u * 1024u) /* compressed bytes per read */
@@ -47,9 +44,6 @@ struct st__lines {
 	size_t nMap;                /* bytes mapped at aBuf, 0 when not mapped */
 	size_t iRelease;            /* iStart at which to drop read pages */
 	size_t iReleased;           /* mapped bytes before this are dropped */
-	bool bMask;                 /* aBuf[iMask..iMask+63] scanned into mask */
-	size_t iMask;
-	uint64_t mask;              /* bit k: aBuf[iMask + k] is a newline */
 	size_t nAlloc, iStart, nEnd;
 	size_t nMaxLine;
 	bool eof;                   /* no more decompressed data will come */
@@ -185,49 +179,11 @@ static st_status fill_zstd(st__lines *p, size_t room)
 	return ST_OK;
 }
 
-/* The first newline at or after aBuf[i] and before nEnd, or NULL. Lines
- * are short (an AIS sentence is under 100 bytes), so a memchr call per
- * line spends more on starting up than on searching; with SSE2 the buffer
- * is scanned 64 bytes at a time into a bit mask that serves every line
- * ending in that block. */
-static char *find_nl(st__lines *p, size_t i)
-{
-#ifdef __SSE2__
-	for (;;) {
-		if (p->bMask && i >= p->iMask && i < p->iMask + 64) {
-			uint64_t m = p->mask >> (i - p->iMask);
-			if (m)
-				return p->aBuf + i + __builtin_ctzll(m);
-			i = p->iMask + 64;
-		}
-		if (i > p->nEnd || p->nEnd - i < 64)
-			break;
-		const __m128i nl = _mm_set1_epi8('\n');
-		const char *z = p->aBuf + i;
-		uint64_t m0 = (uint32_t)_mm_movemask_epi8(
-			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)z), nl));
-		uint64_t m1 = (uint32_t)_mm_movemask_epi8(
-			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(z + 16)), nl));
-		uint64_t m2 = (uint32_t)_mm_movemask_epi8(
-			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(z + 32)), nl));
-		uint64_t m3 = (uint32_t)_mm_movemask_epi8(
-			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(z + 48)), nl));
-		p->mask = m0 | m1 << 16 | m2 << 32 | m3 << 48;
-		p->iMask = i;
-		p->bMask = true;
-	}
-#endif
-	if (i >= p->nEnd)
-		return NULL;
-	return memchr(p->aBuf + i, '\n', p->nEnd - i);
-}
-
 /* Moves the unread tail to the front and appends more decompressed data. */
 static st_status refill(st__lines *p)
 {
 	if (p->eof)
 		return ST_OK;
-	p->bMask = false; /* the bytes move */
 	if (p->iStart > 0) {
 		memmove(p->aBuf, p->aBuf + p->iStart, p->nEnd - p->iStart);
 		p->nEnd -= p->iStart;
@@ -462,7 +418,7 @@ st_status st__lines_next(st__lines *p, const char **pzLine, size_t *pnLine)
 	for (;;) {
 		char *z = p->aBuf + p->iStart;
 		size_t nAvail = p->nEnd - p->iStart;
-		char *zNl = find_nl(p, p->iStart);
+		char *zNl = nAvail ? memchr(z, '\n', nAvail) : NULL;
 		if (p->skipping) {
 			/* The overlong line was already reported; drop its rest. */
 			if (zNl) {
