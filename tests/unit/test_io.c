@@ -192,8 +192,8 @@ static void test_zstd(void **state)
 
 /* A plain file of about 12 MiB: mapped with the default buffer, so the
  * pages already read are dropped three times along the way; read through
- * a 4 KiB buffer, so the 64-byte newline scan meets every refill. Both
- * must give back every line exactly. */
+ * a 4 KiB buffer, so that lines straddle thousands of refills. Both must
+ * give back every line exactly. */
 static void test_large_plain_file(void **state)
 {
 	(void)state;
