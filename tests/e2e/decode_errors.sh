@@ -23,12 +23,12 @@ run 0 "$MIXED"
 grep -q "pyais-mixed.txt:7: non_ais_nmea: \$GPGGA,184353.07" "$T/err" || fail "reject line for \$GPGGA"
 grep -q "pyais-mixed.txt:14: unparseable: foobar\$" "$T/err" || fail "reject line for foobar"
 nshown=$(grep -c "^$MIXED:[0-9]*: " "$T/err")
-nrej=$(sed -n 's/^shiptrace decode: .* \([0-9]*\) rejected$/\1/p' "$T/err")
+nrej=$(sed -n 's/^shiptrace decode: .* \([0-9]*\) rejected.*$/\1/p' "$T/err")
 [ "$nshown" -eq "$nrej" ] || fail "$nshown rejects shown, $nrej counted"
 run 1 --strict "$MIXED"
 run 1 --strict --quiet-rejects "$MIXED"
 [ "$(grep -c "^$MIXED:" "$T/err" || true)" -eq 0 ] || fail "--quiet-rejects still printed"
-grep -q " $nrej rejected\$" "$T/err" || fail "--quiet-rejects: not counted"
+grep -q " $nrej rejected" "$T/err" || fail "--quiet-rejects: not counted"
 run 0 --strict "$CLEAN"
 
 # Rejected text is cut at 80 characters and control bytes are escaped.

@@ -1250,6 +1250,10 @@ static char *put_all(char *p, const st_ais_msg *m, const st_ais_json_opts *o)
 		LIT(",\"rxtime\":\"");
 		p = put_time(p, o->rxtime);
 		*p++ = '"';
+	} else if (o && o->mark_untimed) {
+		/* the input gave no receive time: say so rather than leave the
+		 * reader to guess from an absent member */
+		LIT(",\"rxtime\":null");
 	}
 	if (o && o->source && o->source[0])
 		FS("source", o->source);

@@ -353,8 +353,10 @@ st_status st_reader_next(st_reader *r, st_record *out, char *zErr, size_t nErr)
 	if (r->done)
 		return ST_ENOTFOUND;
 	st_status rc = r->pNmea ? next_nmea(r, out, zErr, nErr) : next_csv(r, out, zErr, nErr);
-	if (rc == ST_OK)
+	if (rc == ST_OK) {
 		r->stats.records++;
+		r->stats.untimed += out->t == ST_TIME_NONE;
+	}
 	return rc;
 }
 
