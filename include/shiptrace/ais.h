@@ -254,13 +254,16 @@ st_rec_kind st_ais_to_static(const st_ais_msg *m, st_time_ms t, st_record *out);
  * buffer is too small (any buffer of ST_AIS_JSON_MAX bytes plus six per byte
  * of device and source is enough). A type 24 part B whose shipname the
  * caller filled in from the matching part A prints as gpsd's merged report.
- * opts may be NULL; otherwise set rxtime to ST_TIME_NONE to omit it. */
+ * opts may be NULL; otherwise an rxtime of ST_TIME_NONE omits the member,
+ * or with mark_untimed writes "rxtime":null, so a message without a
+ * receive time says so (what `shiptrace decode` prints). */
 #define ST_AIS_JSON_MAX 2200
 typedef struct st_ais_json_opts {
 	bool scaled;
-	st_time_ms rxtime;      /* ST_TIME_NONE: omitted */
+	st_time_ms rxtime;      /* ST_TIME_NONE: none (see mark_untimed) */
 	const char *source;     /* NULL or "": omitted */
 	const char *device;     /* gpsd's "device" member; NULL omitted */
+	bool mark_untimed;      /* write "rxtime":null when there is none */
 } st_ais_json_opts;
 int st_ais_json(const st_ais_msg *m, const st_ais_json_opts *opts, char *buf,
                 size_t n);

@@ -51,6 +51,7 @@ typedef struct st_reader_stats {
 	                            lines == msg_sentences + meta_lines +
 	                            blank_lines + sum(rejected) */
 	uint64_t records;        /* st_record values returned */
+	uint64_t untimed;        /* of those, with no receive time in the input */
 	uint64_t bytes;          /* uncompressed bytes read */
 } st_reader_stats;
 

@@ -397,6 +397,7 @@ static void add_stats(st_reader_stats *pTo, const st_reader_stats *pFrom)
 	t->held += f->held;
 	t->tagsum_tolerated += f->tagsum_tolerated;
 	pTo->records += pFrom->records;
+	pTo->untimed += pFrom->untimed;
 	pTo->bytes += pFrom->bytes;
 }
 
@@ -415,6 +416,7 @@ static void print_stats(const char *zTitle, const char *zFormat, const st_reader
 		fprintf(f, "    %-26s %12llu\n", "held (incomplete)", (unsigned long long)s->held);
 	fprintf(f, "  %-28s %12llu\n", "sentences (valid AIS)", (unsigned long long)s->sentences);
 	fprintf(f, "  %-28s %12llu\n", "messages", (unsigned long long)s->messages);
+	fprintf(f, "    %-26s %12llu\n", "without a receive time", (unsigned long long)p->untimed);
 	for (int i = 1; i < 28; i++)
 		if (s->by_type[i])
 			fprintf(f, "    type %-21d %12llu\n", i, (unsigned long long)s->by_type[i]);
@@ -487,7 +489,7 @@ static int decode_file(decode_run *pRun, const char *zPath, st_reader_stats *pTo
 		b->n = (size_t)(p - b->a);
 		*pHeaderDone = true;
 	}
-	st_ais_json_opts jo = {.scaled = pRun->o.scaled};
+	st_ais_json_opts jo = {.scaled = pRun->o.scaled, .mark_untimed = true};
 	st_record rec;
 	int ret = 0;
 	while ((rc = st_reader_next(r, &rec, zErr, sizeof zErr)) == ST_OK) {
@@ -616,6 +618,9 @@ int st_cmd_decode(int argc, char **argv)
 	fprintf(stderr, "shiptrace decode: %llu lines, %llu messages, %llu rejected",
 	        (unsigned long long)total.nmea.lines, (unsigned long long)total.nmea.messages,
 	        (unsigned long long)nRej);
+	if (total.untimed)
+		fprintf(stderr, ", %llu records without a receive time",
+		        (unsigned long long)total.untimed);
 	if (nFile > 1)
 		fprintf(stderr, " (%d files)", nFile);
 	fputc('\n', stderr);

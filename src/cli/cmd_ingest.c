@@ -319,6 +319,14 @@ int st_cmd_ingest(int argc, char **argv)
 			free(azArg);
 			return 2;
 		}
+		if (st.st_size == 0) {
+			/* an empty file has no format to detect and nothing to add;
+			 * recording it would only make every later empty file a
+			 * "duplicate" */
+			fprintf(stderr, "shiptrace ingest: %s: empty file, nothing to ingest\n", azArg[i]);
+			free(azArg);
+			return 2;
+		}
 		if (aKind[iKind].xCheck(azArg[i], &o)) {
 			free(azArg);
 			return 2;

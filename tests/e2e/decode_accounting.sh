@@ -38,8 +38,14 @@ for f in "$ST_SHARED"/ais/*.txt "$ST_SHARED"/ais/*.nm4 "$ST_SHARED"/ais/*.nmea "
 		[ "$(cat "$T/bad")" -eq 0 ] || fail "$f: output lines that are not AIS JSON objects"
 	fi
 	# The summary line agrees with the table.
-	grep -q "^shiptrace decode: $lines lines, $msgs messages, $rej rejected\$" "$T/err" ||
+	untimed=$(sed -n 's/^ *without a receive time *\([0-9]*\)$/\1/p' "$T/err")
+	tail=""
+	[ "${untimed:-0}" -gt 0 ] && tail=", $untimed records without a receive time"
+	grep -q "^shiptrace decode: $lines lines, $msgs messages, $rej rejected$tail\$" "$T/err" ||
 		fail "$f: summary line missing or wrong"
+	# A message without a receive time says so, one by one.
+	[ "$(grep -c '"rxtime":null' "$T/out" || true)" -eq "${untimed:-0}" ] ||
+		fail "$f: $untimed untimed records counted, not as many marked"
 	n=$((n + 1))
 done
 [ "$n" -ge 10 ] || fail "only $n files found under $ST_SHARED/ais"

@@ -63,6 +63,11 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 expect 2 "cannot connect" "$ST_BIN" ingest "postgresql://u:secret@127.0.0.1:$port/db" "$GOOD"
 grep -q secret "$T/err" && { echo "FAILED: the password is in the message"; exit 1; }
 
+# An empty file: nothing to ingest, nothing created.
+: >"$T/empty.nmea"
+expect 2 "empty file" "$ST_BIN" ingest "$T/new.gpkg" "$T/empty.nmea"
+no_file "$T/new.gpkg"
+
 # A file in no known format: nothing is created...
 expect 2 "unknown format" "$ST_BIN" ingest "$T/new.gpkg" "$AIS/libais-typeexamples.json"
 no_file "$T/new.gpkg"

@@ -68,7 +68,7 @@ static void check_one(const char *zPayload, size_t nChar, unsigned fill,
 {
 	json_case *c = pArg;
 	st_ais_msg m;
-	st_ais_json_opts o = {c->bScaled, ST_TIME_NONE, NULL, "stdin"};
+	st_ais_json_opts o = {c->bScaled, ST_TIME_NONE, NULL, "stdin", false};
 	char zOut[4096];
 	cJSON *pExp, *pGot, *pItem;
 	int n;
@@ -174,7 +174,7 @@ static void test_rxtime_and_source(void **state)
 {
 	st_ais_msg m;
 	char zOut[4096];
-	st_ais_json_opts o = {false, 1325394060000LL, "r003669946", NULL};
+	st_ais_json_opts o = {false, 1325394060000LL, "r003669946", NULL, false};
 	cJSON *p;
 	(void)state;
 	decode_type1(&m);
@@ -234,7 +234,7 @@ static void test_escaping_any_byte(void **state)
 {
 	st_ais_msg m;
 	char zSource[300], zOut[8192];
-	st_ais_json_opts o = {false, ST_TIME_NONE, zSource, "dev\"\\\n"};
+	st_ais_json_opts o = {false, ST_TIME_NONE, zSource, "dev\"\\\n", false};
 	cJSON *p;
 	int i;
 	(void)state;
@@ -307,7 +307,7 @@ static void test_type24_merge(void **state)
 		"\"to_port\":3,\"to_starboard\":3}";
 	st_ais_type24_cache cache;
 	st_ais_msg a, b, other;
-	st_ais_json_opts o = {false, ST_TIME_NONE, NULL, "stdin"};
+	st_ais_json_opts o = {false, ST_TIME_NONE, NULL, "stdin", false};
 	char zOut[4096];
 	int i;
 	(void)state;

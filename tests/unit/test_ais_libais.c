@@ -80,8 +80,8 @@ static void check_one(const char *zPayload, size_t nChar, unsigned fill,
 	lib_case *c = pArg;
 	st_ais_msg m;
 	char zRaw[4096], zScaled[4096];
-	st_ais_json_opts oRaw = {false, ST_TIME_NONE, NULL, NULL};
-	st_ais_json_opts oScaled = {true, ST_TIME_NONE, NULL, NULL};
+	st_ais_json_opts oRaw = {false, ST_TIME_NONE, NULL, NULL, false};
+	st_ais_json_opts oScaled = {true, ST_TIME_NONE, NULL, NULL, false};
 	cJSON *pLib, *pRaw, *pScaled, *pItem;
 
 	assert_true(c->iMsg < c->nLine);

@@ -220,6 +220,16 @@ static char *put_u(char *p, uint64_t v64)
 		*p = (char)('0' + v64);
 		return p + 1;
 	}
+	/* Most members are small codes: no digit count, no loop. */
+	if (v64 < 100) {
+		memcpy(p, aDigit2 + 2 * v64, 2);
+		return p + 2;
+	}
+	if (v64 < 1000) {
+		p[0] = (char)('0' + v64 / 100);
+		memcpy(p + 1, aDigit2 + 2 * (v64 % 100), 2);
+		return p + 3;
+	}
 	if (v64 > UINT32_MAX) {
 		char aTmp[24];
 		int k = snprintf(aTmp, sizeof aTmp, "%llu", (unsigned long long)v64);
@@ -229,6 +239,16 @@ static char *put_u(char *p, uint64_t v64)
 	v = (uint32_t)v64;
 	n = digit_count(v);
 	q = p + n;
+	if (v >= 10000) {
+		/* The low four digits apart from the rest: two short division
+		 * chains the processor can run side by side instead of one
+		 * long one (MMSIs and positions have eight or nine digits). */
+		unsigned lo = v % 10000, lo1 = lo / 100, lo2 = lo % 100;
+		v /= 10000;
+		memcpy(q - 4, aDigit2 + 2 * lo1, 2);
+		memcpy(q - 2, aDigit2 + 2 * lo2, 2);
+		q -= 4;
+	}
 	while (v >= 100) {
 		unsigned r = v % 100;
 		v /= 100;
@@ -263,32 +283,57 @@ static char *put_upad(char *p, unsigned v, int nWidth)
 	return put_u(p, v);
 }
 
+/* The date part of the last time written ("YYYY-MM-DDT"), per thread so
+ * that the library stays safe to call from several: messages come in
+ * time order, so the calendar arithmetic is done about once a day. */
+static _Thread_local int64_t tlDay = INT64_MIN;
+static _Thread_local char tlDate[11];
+
 /* ISO 8601 UTC like st_time_format ("...SSZ", or ".mmmZ" when the
  * milliseconds are not zero), without going through printf. */
 static char *put_time(char *p, st_time_ms t)
 {
-	int y, mo, d, h, mi, sec, ms;
-	st_time_to_civil(t, &y, &mo, &d, &h, &mi, &sec, &ms);
-	if (y < 0 || y > 9999) {
-		char z[40];
-		size_t n = strlen(st_time_format(t, z, sizeof z));
-		memcpy(p, z, n);
-		return p + n;
+	int64_t secs = t / 1000, ms = t % 1000;
+	if (ms < 0) {
+		ms += 1000;
+		secs--;
 	}
-	p = put_upad(p, (unsigned)y, 4);
-	*p++ = '-';
-	p = put_upad(p, (unsigned)mo, 2);
-	*p++ = '-';
-	p = put_upad(p, (unsigned)d, 2);
-	*p++ = 'T';
-	p = put_upad(p, (unsigned)h, 2);
-	*p++ = ':';
-	p = put_upad(p, (unsigned)mi, 2);
-	*p++ = ':';
-	p = put_upad(p, (unsigned)sec, 2);
+	int64_t day = secs / 86400, sod = secs % 86400;
+	if (sod < 0) {
+		sod += 86400;
+		day--;
+	}
+	if (day != tlDay) {
+		int y, mo, d, h, mi, sec, msec;
+		st_time_to_civil(t, &y, &mo, &d, &h, &mi, &sec, &msec);
+		if (y < 0 || y > 9999) {
+			char z[40];
+			size_t n = strlen(st_time_format(t, z, sizeof z));
+			memcpy(p, z, n);
+			return p + n;
+		}
+		char *q = put_upad(tlDate, (unsigned)y, 4);
+		*q++ = '-';
+		q = put_upad(q, (unsigned)mo, 2);
+		*q++ = '-';
+		q = put_upad(q, (unsigned)d, 2);
+		*q = 'T';
+		tlDay = day;
+	}
+	unsigned h = (unsigned)sod / 3600, mi = (unsigned)sod / 60 % 60, sec = (unsigned)sod % 60;
+	memcpy(p, tlDate, sizeof tlDate);
+	p += sizeof tlDate;
+	memcpy(p, aDigit2 + 2 * h, 2);
+	p[2] = ':';
+	memcpy(p + 3, aDigit2 + 2 * mi, 2);
+	p[5] = ':';
+	memcpy(p + 6, aDigit2 + 2 * sec, 2);
+	p += 8;
 	if (ms) {
-		*p++ = '.';
-		p = put_upad(p, (unsigned)ms, 3);
+		p[0] = '.';
+		p[1] = (char)('0' + ms / 100);
+		memcpy(p + 2, aDigit2 + 2 * (ms % 100), 2);
+		p += 4;
 	}
 	*p++ = 'Z';
 	return p;
@@ -434,6 +479,15 @@ static char *put_str(char *p, const char *z)
 	return put_strn(p, z, SIZE_MAX);
 }
 
+/* One of this file's own legends (status, ship type, ...): plain ASCII
+ * with nothing to escape, so copied whole rather than byte by byte. */
+static char *put_legend(char *p, const char *z)
+{
+	size_t n = strlen(z);
+	memcpy(p, z, n);
+	return p + n;
+}
+
 /* gpsd's "data" member: "<bitcount>:<hex of the whole bytes>". */
 static char *put_data(char *p, size_t nBit, const uint8_t *a)
 {
@@ -462,6 +516,7 @@ static char *put_fmt(char *p, const char *zFmt, double v)
 #define FI(k, v) (LIT(",\"" k "\":"), p = put_i(p, (v)))
 #define FB(k, v) ((v) ? LIT(",\"" k "\":true") : LIT(",\"" k "\":false"))
 #define FS(k, z) (LIT(",\"" k "\":\""), p = put_str(p, (z)), *p++ = '"')
+#define FL(k, z) (LIT(",\"" k "\":\""), p = put_legend(p, (z)), *p++ = '"')
 /* A text member of the message: bounded by its array. */
 #define FT(k, a) (LIT(",\"" k "\":\""), p = put_strn(p, (a), sizeof(a)), *p++ = '"')
 #define FDEG(k, v) (LIT(",\"" k "\":"), p = put_deg6(p, (v)))
@@ -604,7 +659,7 @@ static char *put_dac1_fid11(char *p, const uint8_t *a, size_t n, bool bScaled)
 		if (bScaled && aField[i].nBit == 2 && aField[i].iStart < 300) {
 			/* pressure and water level trends as words */
 			*p++ = '"';
-			p = put_str(p, azTrend[v & 3]);
+			p = put_legend(p, azTrend[v & 3]);
 			*p++ = '"';
 		} else if (bScaled && aField[i].bTenths)
 			p = put_tenths_signed(p, (int32_t)v - aField[i].iOffset);
@@ -613,9 +668,9 @@ static char *put_dac1_fid11(char *p, const uint8_t *a, size_t n, bool bScaled)
 		else
 			p = put_u(p, v);
 		if (aField[i].iStart == 332)
-			FS("preciptype_text", azPrecip[v & 7]);
+			FL("preciptype_text", azPrecip[v & 7]);
 		else if (aField[i].iStart == 344)
-			FS("ice_text", azIce[v & 3]);
+			FL("ice_text", azIce[v & 3]);
 	}
 	return p;
 #undef B
@@ -698,12 +753,12 @@ static char *put_dac200_fid10(char *p, const uint8_t *a, size_t n)
 	for (i = 0; aEriType[i].code; i++)
 		if (aEriType[i].code == type || aEriType[i].ais == type)
 			break;
-	FS("shiptype_text", aEriType[i].zLegend);
+	FL("shiptype_text", aEriType[i].zLegend);
 	FU("hazard", B(141, 3));
-	FS("hazard_text", azHazard[B(141, 3)]);
+	FL("hazard_text", azHazard[B(141, 3)]);
 	FU("draught", B(144, 11));
 	FU("loaded", loaded);
-	FS("loaded_text", loaded < 3 ? azLoaded[loaded] : "INVALID LOAD STATUS");
+	FL("loaded_text", loaded < 3 ? azLoaded[loaded] : "INVALID LOAD STATUS");
 	FB("speed_q", B(157, 1));
 	FB("course_q", B(158, 1));
 	FB("heading_q", B(159, 1));
@@ -745,9 +800,9 @@ static char *put_dac235_fid10(char *p, const uint8_t *a, size_t n, bool bScaled)
 	p = put_volts(p, "ana_ext1", B(98, 10), bScaled);
 	p = put_volts(p, "ana_ext2", B(108, 10), bScaled);
 	FU("racon", B(118, 2));
-	FS("racon_text", azRacon[B(118, 2)]);
+	FL("racon_text", azRacon[B(118, 2)]);
 	FU("light", B(120, 2));
-	FS("light_text", azLight[B(120, 2)]);
+	FL("light_text", azLight[B(120, 2)]);
 	return p;
 #undef B
 }
@@ -786,7 +841,7 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 	case 2:
 	case 3:
 		FU("status", m->type1.status);
-		FS("status_text", azNavStatus[m->type1.status & 15]);
+		FL("status_text", azNavStatus[m->type1.status & 15]);
 		if (!bScaled) {
 			FI("turn", m->type1.turn);
 			FU("speed", m->type1.speed);
@@ -842,7 +897,7 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		FB("accuracy", m->type4.accuracy);
 		FLONLAT(m->type4.lon, m->type4.lat);
 		FU("epfd", m->type4.epfd);
-		FS("epfd_text", epfd_text(m->type4.epfd));
+		FL("epfd_text", epfd_text(m->type4.epfd));
 		FB("raim", m->type4.raim);
 		FU("radio", m->type4.radio);
 		break;
@@ -852,13 +907,13 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		FT("callsign", m->type5.callsign);
 		FT("shipname", m->type5.shipname);
 		FU("shiptype", m->type5.shiptype);
-		FS("shiptype_text", shiptype_text(m->type5.shiptype));
+		FL("shiptype_text", shiptype_text(m->type5.shiptype));
 		FU("to_bow", m->type5.to_bow);
 		FU("to_stern", m->type5.to_stern);
 		FU("to_port", m->type5.to_port);
 		FU("to_starboard", m->type5.to_starboard);
 		FU("epfd", m->type5.epfd);
-		FS("epfd_text", epfd_text(m->type5.epfd));
+		FL("epfd_text", epfd_text(m->type5.epfd));
 		LIT(",\"eta\":\"");
 		p = put_upad(p, m->type5.month, 2);
 		*p++ = '-';
@@ -1023,13 +1078,13 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		FU("regional", m->type19.regional);
 		FT("shipname", m->type19.shipname);
 		FU("shiptype", m->type19.shiptype);
-		FS("shiptype_text", shiptype_text(m->type19.shiptype));
+		FL("shiptype_text", shiptype_text(m->type19.shiptype));
 		FU("to_bow", m->type19.to_bow);
 		FU("to_stern", m->type19.to_stern);
 		FU("to_port", m->type19.to_port);
 		FU("to_starboard", m->type19.to_starboard);
 		FU("epfd", m->type19.epfd);
-		FS("epfd_text", epfd_text(m->type19.epfd));
+		FL("epfd_text", epfd_text(m->type19.epfd));
 		FB("raim", m->type19.raim);
 		FU("dte", m->type19.dte);
 		FB("assigned", m->type19.assigned);
@@ -1054,7 +1109,7 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		break;
 	case 21:
 		FU("aid_type", m->type21.aid_type);
-		FS("aid_type_text", azAidType[m->type21.aid_type & 31]);
+		FL("aid_type_text", azAidType[m->type21.aid_type & 31]);
 		FT("name", m->type21.name);
 		/* gpsd moves accuracy after the position when scaled. */
 		if (bScaled) {
@@ -1069,7 +1124,7 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		FU("to_port", m->type21.to_port);
 		FU("to_starboard", m->type21.to_starboard);
 		FU("epfd", m->type21.epfd);
-		FS("epfd_text", epfd_text(m->type21.epfd));
+		FL("epfd_text", epfd_text(m->type21.epfd));
 		FU("second", m->type21.second);
 		FU("regional", m->type21.regional);
 		FB("off_position", m->type21.off_position);
@@ -1102,9 +1157,9 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		p = put_corner(p, "sw_lon", m->type23.sw_lon, bScaled);
 		p = put_corner(p, "sw_lat", m->type23.sw_lat, bScaled);
 		FU("stationtype", m->type23.stationtype);
-		FS("stationtype_text", azStationType[m->type23.stationtype & 15]);
+		FL("stationtype_text", azStationType[m->type23.stationtype & 15]);
 		FU("shiptype", m->type23.shiptype);
-		FS("shiptype_text", shiptype_text(m->type23.shiptype));
+		FL("shiptype_text", shiptype_text(m->type23.shiptype));
 		FU("txrx", m->type23.txrx);
 		FU("interval", m->type23.interval);
 		FU("quiet", m->type23.quiet);
@@ -1122,7 +1177,7 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 			FT("shipname", m->type24.shipname);
 		if (m->type24.part == 1) {
 			FU("shiptype", m->type24.shiptype);
-			FS("shiptype_text", shiptype_text(m->type24.shiptype));
+			FL("shiptype_text", shiptype_text(m->type24.shiptype));
 			FT("vendorid", m->type24.vendorid);
 			FU("model", m->type24.model);
 			FU("serial", m->type24.serial);
@@ -1150,7 +1205,7 @@ static char *put_body(char *p, const st_ais_msg *m, bool bScaled)
 		break;
 	case 27:
 		if (bScaled)
-			FS("status", azNavStatus[m->type27.status & 15]);
+			FL("status", azNavStatus[m->type27.status & 15]);
 		else
 			FU("status", m->type27.status);
 		FB("accuracy", m->type27.accuracy);
@@ -1195,6 +1250,10 @@ static char *put_all(char *p, const st_ais_msg *m, const st_ais_json_opts *o)
 		LIT(",\"rxtime\":\"");
 		p = put_time(p, o->rxtime);
 		*p++ = '"';
+	} else if (o && o->mark_untimed) {
+		/* the input gave no receive time: say so rather than leave the
+		 * reader to guess from an absent member */
+		LIT(",\"rxtime\":null");
 	}
 	if (o && o->source && o->source[0])
 		FS("source", o->source);

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <cJSON.h>
 #include "shiptrace/analysis.h"
+#include "shiptrace/config.h"
 
 #define R(key, def, unit, doc, src) \
 	{#key, ST_PARAM_REAL, offsetof(st_params, key), def, unit, doc, src}
@@ -146,60 +146,17 @@ st_status st_params_set(st_params *p, const char *zKeyValue, char *zErr,
 	return ST_ECONFIG;
 }
 
+static st_status params_line(void *ctx, char *zLine, char *zMsg, size_t nMsg)
+{
+	return st_params_set(ctx, zLine, zMsg, nMsg);
+}
+
+/* One config file may serve every stage: keys before any "[section]"
+ * header and under "[analyze]" are this stage's; other sections (e.g.
+ * "[provenance]") belong to other stages and are skipped. */
 st_status st_params_load(st_params *p, const char *zPath, char *zErr, size_t nErr)
 {
-	struct stat st;
-	if (stat(zPath, &st) == 0 && !S_ISREG(st.st_mode)) {
-		snprintf(zErr, nErr, "%s: not a regular file", zPath);
-		return ST_EIO;
-	}
-	FILE *f = fopen(zPath, "r");
-	if (!f) {
-		snprintf(zErr, nErr, "%s: %s", zPath, strerror(errno));
-		return ST_EIO;
-	}
-	/* One config file may serve every stage: keys before any "[section]"
-	 * header and under "[analyze]" are this stage's; other sections (e.g.
-	 * "[provenance]") belong to other stages and are skipped. */
-	int mine = 1;
-	char zLine[ST_PARAM_TEXT_MAX + 128], zMsg[256];
-	int iLine = 0;
-	st_status rc = ST_OK;
-	while (fgets(zLine, sizeof zLine, f)) {
-		iLine++;
-		size_t n = strlen(zLine);
-		if (n == sizeof zLine - 1 && zLine[n - 1] != '\n') {
-			snprintf(zErr, nErr, "%s:%d: line too long", zPath, iLine);
-			rc = ST_ECONFIG;
-			break;
-		}
-		char *zHash = strchr(zLine, '#');
-		if (zHash)
-			*zHash = 0;
-		char *z = trim(zLine);
-		if (!*z)
-			continue;
-		if (*z == '[') {
-			char *zEnd = strchr(z, ']');
-			if (!zEnd || zEnd[1]) {
-				snprintf(zErr, nErr, "%s:%d: bad section header", zPath, iLine);
-				rc = ST_ECONFIG;
-				break;
-			}
-			*zEnd = 0;
-			mine = !strcmp(trim(z + 1), "analyze");
-			continue;
-		}
-		if (!mine)
-			continue;
-		if (st_params_set(p, z, zMsg, sizeof zMsg) != ST_OK) {
-			snprintf(zErr, nErr, "%s:%d: %s", zPath, iLine, zMsg);
-			rc = ST_ECONFIG;
-			break;
-		}
-	}
-	fclose(f);
-	return rc;
+	return st_config_read(zPath, "analyze", 1, params_line, p, zErr, nErr);
 }
 
 char *st_params_json(const st_params *p)

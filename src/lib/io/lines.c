@@ -2,7 +2,8 @@
  * pass through zlib or libzstd when the first bytes carry their magic, and
  * land in one buffer of nBuf + nMaxLine bytes. A line is returned as a
  * pointer into that buffer; only the unfinished tail of the buffer is moved
- * to the front on a refill, so the cost per line is one memchr. */
+ * to the front on a refill, so the cost per line is one memchr. A plain
+ * regular file is mapped instead, and its lines point into the mapping. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -17,6 +19,7 @@
 #include "io/lines.h"
 
 #define RAW_BUF (256u * 1024u) /* compressed bytes per read */
+#define MAP_RELEASE (4u << 20)   /* mapped bytes read before dropping them */
 
 struct st__lines {
 	int fd;                     /* -1 for a memory source */
@@ -36,7 +39,11 @@ struct st__lines {
 	ZSTD_DStream *pZstd;
 	size_t zstdHint;            /* 0 when the last zstd frame is flushed */
 	char *aBuf;                 /* decompressed data */
-	bool bBorrowed;             /* aBuf is the caller's memory block */
+	bool bBorrowed;             /* aBuf is the caller's memory block or
+	                               the file's mapping */
+	size_t nMap;                /* bytes mapped at aBuf, 0 when not mapped */
+	size_t iRelease;            /* iStart at which to drop read pages */
+	size_t iReleased;           /* mapped bytes before this are dropped */
 	size_t nAlloc, iStart, nEnd;
 	size_t nMaxLine;
 	bool eof;                   /* no more decompressed data will come */
@@ -205,6 +212,54 @@ static st_status refill(st__lines *p)
 	return rc;
 }
 
+/* The pages of a mapped file already read are dropped from this process
+ * (the page cache keeps them), so memory stays bounded as with read(2).
+ * Only lines before the one being returned are dropped; a dropped page
+ * read again would come back from the file, so this is never unsafe. */
+static void release_mapped(st__lines *p)
+{
+	size_t nPage = (size_t)sysconf(_SC_PAGESIZE);
+	size_t iEnd = (p->iStart - MAP_RELEASE / 2) / nPage * nPage;
+	if (iEnd > p->iReleased) {
+		madvise(p->aBuf + p->iReleased, iEnd - p->iReleased, MADV_DONTNEED);
+		p->iReleased = iEnd;
+	}
+	p->iRelease = p->iStart + MAP_RELEASE;
+}
+
+/* A plain regular file is mapped rather than read: lines then point into
+ * the page cache, which saves copying every byte through read(2), the
+ * largest single cost of the line source. Compressed files, empty or
+ * special files (whose size says nothing), and a caller's own buffer size
+ * take the read path. Returns true when the file is mapped. */
+static bool try_map(st__lines *p, const struct stat *pSt)
+{
+	if (!S_ISREG(pSt->st_mode) || pSt->st_size <= 0 ||
+	    (uint64_t)pSt->st_size > (uint64_t)SIZE_MAX / 2)
+		return false;
+	size_t n = (size_t)pSt->st_size;
+	void *pMap = mmap(NULL, n, PROT_READ, MAP_PRIVATE, p->fd, 0);
+	if (pMap == MAP_FAILED)
+		return false;
+	const unsigned char *a = pMap;
+	if ((n >= 2 && a[0] == 0x1f && a[1] == 0x8b) ||
+	    (n >= 4 && a[0] == 0x28 && a[1] == 0xb5 && a[2] == 0x2f && a[3] == 0xfd)) {
+		munmap(pMap, n);
+		return false;
+	}
+	madvise(pMap, n, MADV_SEQUENTIAL);
+	free(p->aBuf);
+	p->aBuf = pMap;
+	p->bBorrowed = true;
+	p->nMap = n;
+	p->iRelease = MAP_RELEASE;
+	p->nAlloc = n;
+	p->nEnd = n;
+	p->nByte = n;
+	p->eof = true;
+	return true;
+}
+
 /* Reads the first bytes, recognises the compression by its magic number
  * and sets up the decompressor. */
 static st_status start(st__lines *p)
@@ -262,6 +317,7 @@ static st_status make(st__lines **pp, const char *zName, size_t nBuf,
 		return ST_ENOMEM;
 	}
 	p->fd = -1;
+	p->iRelease = SIZE_MAX;
 	p->nMaxLine = nMaxLine ? nMaxLine : ST__LINES_MAX_LINE;
 	p->nAlloc = (nBuf ? nBuf : ST__LINES_BUF) + p->nMaxLine + 1;
 	p->aBuf = malloc(p->nAlloc);
@@ -319,6 +375,8 @@ st_status st__lines_open(st__lines **pp, const char *zPath, size_t nBuf,
 			*pp = NULL;
 			return ST_EIO;
 		}
+		if (nBuf == 0 && try_map(p, &st))
+			return ST_OK;
 #ifdef POSIX_FADV_SEQUENTIAL
 		posix_fadvise(p->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
@@ -373,6 +431,8 @@ st_status st__lines_next(st__lines *p, const char **pzLine, size_t *pnLine)
 			size_t n = zNl ? (size_t)(zNl - z) : nAvail;
 			p->iStart += zNl ? n + 1 : n;
 			p->nLine++;
+			if (p->iStart >= p->iRelease)
+				release_mapped(p);
 			if (n && z[n - 1] == '\r')
 				n--;
 			*pzLine = z;
@@ -443,7 +503,9 @@ void st__lines_close(st__lines *p)
 	if (p->pZstd)
 		ZSTD_freeDStream(p->pZstd);
 	free(p->aRaw);
-	if (!p->bBorrowed)
+	if (p->nMap)
+		munmap(p->aBuf, p->nMap);
+	else if (!p->bBorrowed)
 		free(p->aBuf);
 	free(p);
 }

@@ -2,8 +2,9 @@
  * every reader. Compression (gzip, zstd or none) is detected from the first
  * bytes, never from the file name, so pipes and misnamed files work. Lines
  * are handed out as pointers into one large buffer, without a copy and
- * without their CR/LF; a line longer than the bound is reported and skipped,
- * so memory stays bounded whatever the input. */
+ * without their CR/LF (for a plain regular file, pointers into its
+ * mapping); a line longer than the bound is reported and skipped, so memory
+ * stays bounded whatever the input. */
 #ifndef ST_IO_LINES_H
 #define ST_IO_LINES_H
 

@@ -12,11 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <errno.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <cjson/cJSON.h>
 #include "shiptrace/trace.h"
+#include "shiptrace/config.h"
 #include "shiptrace/analysis.h"
 #include "shiptrace/names.h"
 #include "shiptrace/places.h"
@@ -85,60 +83,21 @@ static char *trim(char *z)
 	return z;
 }
 
+static st_status prov_line(void *ctx, char *zLine, char *zMsg, size_t nMsg)
+{
+	char *zEq = strchr(zLine, '=');
+	if (!zEq) {
+		snprintf(zMsg, nMsg, "expected key = value");
+		return ST_ECONFIG;
+	}
+	*zEq = 0;
+	return st_prov_params_set(ctx, trim(zLine), trim(zEq + 1), zMsg, nMsg);
+}
+
 st_status st_prov_params_load(st_prov_params *p, const char *zPath, char *zErr,
                               size_t nErr)
 {
-	struct stat st;
-	if (stat(zPath, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(zErr, nErr, "%s: cannot read a config file here (%s)", zPath,
-		         errno && access(zPath, F_OK) != 0 ? strerror(errno) : "not a regular file");
-		return ST_EIO;
-	}
-	FILE *f = fopen(zPath, "r");
-	if (!f) {
-		snprintf(zErr, nErr, "%s: cannot open: %s", zPath, strerror(errno));
-		return ST_EIO;
-	}
-	char zLine[1024], zSection[64] = "";
-	unsigned line = 0;
-	st_status rc = ST_OK;
-	while (fgets(zLine, sizeof zLine, f)) {
-		line++;
-		char *zHash = strchr(zLine, '#');
-		if (zHash)
-			*zHash = 0;
-		char *z = trim(zLine);
-		if (!*z)
-			continue;
-		if (*z == '[') {
-			char *zEnd = strchr(z, ']');
-			if (!zEnd) {
-				snprintf(zErr, nErr, "%s:%u: unterminated section header", zPath, line);
-				rc = ST_ECONFIG;
-				break;
-			}
-			*zEnd = 0;
-			snprintf(zSection, sizeof zSection, "%s", trim(z + 1));
-			continue;
-		}
-		if (strcmp(zSection, "provenance"))
-			continue; /* another stage's section */
-		char *zEq = strchr(z, '=');
-		if (!zEq) {
-			snprintf(zErr, nErr, "%s:%u: expected key = value", zPath, line);
-			rc = ST_ECONFIG;
-			break;
-		}
-		*zEq = 0;
-		char zMsg[256];
-		if (st_prov_params_set(p, trim(z), trim(zEq + 1), zMsg, sizeof zMsg) != ST_OK) {
-			snprintf(zErr, nErr, "%s:%u: %s", zPath, line, zMsg);
-			rc = ST_ECONFIG;
-			break;
-		}
-	}
-	fclose(f);
-	return rc;
+	return st_config_read(zPath, "provenance", 0, prov_line, p, zErr, nErr);
 }
 
 /* ---- what is read from the store ---------------------------------------- */
@@ -209,6 +168,7 @@ typedef struct trace_ctx {
 	VEC(gap_row) gaps;
 	VEC(rec_row) recs;
 	VEC(site) sites;
+	VEC(int64_t) voyages;   /* (to_call, voyage id) pairs, sorted */
 	char azTerm[MAX_TERMS][128];
 	int nTerm;
 	char *zErr;
@@ -294,6 +254,37 @@ static int gap_row_cb(void *ctx, int nCol, const char *const *az, const char *co
 	g.end = tcol(az[3]);
 	scopy(g.zPossible, sizeof g.zPossible, az[4]);
 	return !VEC_PUSH(c->gaps, g);
+}
+
+static int voyage_row_cb(void *ctx, int nCol, const char *const *az, const char *const *azCol)
+{
+	trace_ctx *c = ctx;
+	(void)nCol;
+	(void)azCol;
+	if (!az[0] || !az[1])
+		return 0;
+	return !VEC_PUSH(c->voyages, strtoll(az[1], NULL, 10)) ||
+	       !VEC_PUSH(c->voyages, strtoll(az[0], NULL, 10));
+}
+
+static int cmp_pair(const void *pa, const void *pb)
+{
+	const int64_t *a = pa, *b = pb;
+	return (a[0] > b[0]) - (a[0] < b[0]);
+}
+
+/* The voyage that ended with this port call, or -1. */
+static int64_t voyage_to(const trace_ctx *c, int64_t callId)
+{
+	size_t lo = 0, hi = c->voyages.n / 2;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->voyages.a[2 * mid] < callId)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->voyages.n / 2 && c->voyages.a[2 * lo] == callId ? c->voyages.a[2 * lo + 1] : -1;
 }
 
 static int rec_row_cb(void *ctx, int nCol, const char *const *az, const char *const *azCol)
@@ -562,21 +553,6 @@ static void add_finding(st_trace_result *res, st_confidence conf, const char *zE
 	va_end(ap);
 	f->conf = conf;
 	scopy(f->zEvidence, sizeof f->zEvidence, zEvidence);
-}
-
-/* "62,400" */
-static const char *thousands(double v, char *zBuf, size_t n)
-{
-	char z[64];
-	snprintf(z, sizeof z, "%.0f", v);
-	size_t len = strlen(z), j = 0;
-	for (size_t i = 0; i < len && j + 2 < n; i++) {
-		zBuf[j++] = z[i];
-		if (z[i] != '-' && (len - i - 1) % 3 == 0 && i + 1 < len)
-			zBuf[j++] = ',';
-	}
-	zBuf[j] = 0;
-	return zBuf;
 }
 
 static const char *p_text(const st_prov_perm *pm, char *z, size_t n)
@@ -911,7 +887,7 @@ static void make_findings(trace_ctx *c, const st_prov_arrival *aArr, size_t nArr
 		            "Suspected: %s t of %s left %s within %g days of %zu arrivals by %zu vessels "
 		            "after a port-of-concern call (seen on AIS%s%s for %d arrivals, possible within "
 		            "a dark gap for %d); %s",
-		            thousands(tAttr, zT, sizeof zT), p->zCargoLabel, c->aOrigin[o].zName,
+		            st_thousands(tAttr, zT, sizeof zT), p->zCargoLabel, c->aOrigin[o].zName,
 		            p->window_days, nUsed, nVes, zPoc[0] ? " at " : "", zPoc, nSeen, nDark, zP);
 	}
 
@@ -942,7 +918,7 @@ static void make_findings(trace_ctx *c, const st_prov_arrival *aArr, size_t nArr
 		            "Suspected: %s (MMSI %u%s) delivered before %s t of %s: %d arrivals, "
 		            "%d after a port-of-concern call seen on AIS, %d after a dark gap that could hide one",
 		            v->zName[0] ? v->zName : "unnamed vessel", v->mmsi, zImo,
-		            thousands(vs->tonnes, zT, sizeof zT), p->zCargoLabel, vs->n, vs->nSeen, vs->nDark);
+		            st_thousands(vs->tonnes, zT, sizeof zT), p->zCargoLabel, vs->n, vs->nSeen, vs->nDark);
 	}
 	/* months with nothing at an origin port between active months */
 	for (size_t k = 0; k < nMon; k++) {
@@ -978,16 +954,16 @@ static void make_findings(trace_ctx *c, const st_prov_arrival *aArr, size_t nArr
 		add_finding(res, ST_CONF_LOW, zE,
 		            "%s t of %s in %d records left the origin ports with no qualifying arrival "
 		            "in the %g days before them: unexplained by the vessels in the data",
-		            thousands(tUn, zT, sizeof zT), p->zCargoLabel, nUn, p->window_days);
+		            st_thousands(tUn, zT, sizeof zT), p->zCargoLabel, nUn, p->window_days);
 	/* quantities */
 	if (res->tonnes_attributed > 0) {
 		char zS[32], zC[32];
 		add_finding(res, ST_CONF_LOW, "parameters:shell_kg,container_t",
 		            "Estimate: %s t is about %s rounds at %.2f kg each with packaging, or about %s "
 		            "containers at %.2f t each",
-		            thousands(res->tonnes_attributed, zT, sizeof zT),
-		            thousands(st_prov_shells(p, res->tonnes_attributed), zS, sizeof zS),
-		            p->shell_kg, thousands(st_prov_containers(p, res->tonnes_attributed), zC, sizeof zC),
+		            st_thousands(res->tonnes_attributed, zT, sizeof zT),
+		            st_thousands(st_prov_shells(p, res->tonnes_attributed), zS, sizeof zS),
+		            p->shell_kg, st_thousands(st_prov_containers(p, res->tonnes_attributed), zC, sizeof zC),
 		            p->container_t);
 	}
 	/* sites near facilities */
@@ -1004,7 +980,7 @@ static void make_findings(trace_ctx *c, const st_prov_arrival *aArr, size_t nArr
 					nSanc++;
 					add_finding(res, ST_CONF_MEDIUM, "site_summary",
 					            "%s received %s t of %s in %d records; %.1f km from %s, a sanctioned %s (%s)",
-					            c->sites.a[i].zName, thousands(c->sites.a[i].tonnes, zT, sizeof zT),
+					            c->sites.a[i].zName, st_thousands(c->sites.a[i].tonnes, zT, sizeof zT),
 					            p->zCargoLabel, c->sites.a[i].nRecord, d / 1000, f->zName,
 					            f->zKind, f->zListEntry[0] ? f->zListEntry : "listed");
 				}
@@ -1099,6 +1075,10 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 	    (rc = query(&c, "SELECT id, record_id, time, origin, destination, cargo_code, cargo_text, "
 	                    "tonnes FROM records ORDER BY id", rec_row_cb)) != ST_OK)
 		goto done;
+	if (st_store_has_table(s, "voyages") &&
+	    (rc = query(&c, "SELECT id, to_call FROM voyages", voyage_row_cb)) != ST_OK)
+		goto done;
+	qsort(c.voyages.a, c.voyages.n / 2, 2 * sizeof *c.voyages.a, cmp_pair);
 	qsort(c.vessels.a, c.vessels.n, sizeof *c.vessels.a, cmp_vessel);
 	qsort(c.calls.a, c.calls.n, sizeof *c.calls.a, cmp_call);
 
@@ -1124,13 +1104,13 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 			gEnd++;
 		const vessel_info *v = find_vessel(&c, mmsi);
 		st_time_ms tFrom = INT64_MIN;
-		int64_t pocCall = -1, prevCall = -1;
+		int64_t pocCall = -1;
 		for (size_t q = k; q < kEnd; q++) {
 			call_row *cr = &c.calls.a[q];
 			if (cr->origin >= 0 && !cr->passed && cr->arrival != ST_TIME_NONE) {
 				st_prov_arrival *a = &aArr[nArr++];
 				a->id = cr->id;
-				a->voyage_id = prevCall;
+				a->voyage_id = voyage_to(&c, cr->id);
 				a->poc_call_id = pocCall;
 				a->poc_gap_id = -1;
 				for (size_t gq = iGap; gq < gEnd; gq++)
@@ -1147,7 +1127,6 @@ st_status st_trace_run(st_store *s, const st_prov_params *p,
 			} else if (cr->concern) {
 				pocCall = cr->id;
 			}
-			prevCall = cr->id;
 		}
 		k = kEnd;
 		iGap = gEnd;
@@ -1274,6 +1253,7 @@ done:
 	free(c.gaps.a);
 	free(c.recs.a);
 	free(c.sites.a);
+	free(c.voyages.a);
 	st_places_free(c.pPlaces);
 	st_places_free(c.pOrigins);
 	st_gazetteer_free(&g);

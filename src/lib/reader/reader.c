@@ -63,14 +63,33 @@ st_format st_format_from_name(const char *z)
 	return ST_FMT_UNKNOWN;
 }
 
-/* An NMEA line: a sentence ('!', '$'), a tag block ('\'), or a sentence
- * behind a leading receive timestamp ("1234567890.12 !AIVDM..."). */
+/* The start of an NMEA sentence: '!' or '$', four or five upper-case
+ * letters, digits or dashes (talker and type, "PGHP", "--VDM"), a comma;
+ * or a tag block: '\\', a field letter, a colon. A stray '!' or '$' at
+ * the start of binary data is not enough. */
+static bool nmea_head(const char *z, size_t n)
+{
+	if (z[0] == '\\')
+		return n > 3 && ((z[1] >= 'a' && z[1] <= 'z') || (z[1] >= 'A' && z[1] <= 'Z')) &&
+		       z[2] == ':';
+	size_t i = 1;
+	while (i < n && i <= 6 && ((z[i] >= 'A' && z[i] <= 'Z') || (z[i] >= '0' && z[i] <= '9') || z[i] == '-'))
+		i++;
+	return i >= 5 && i <= 6 && i < n && z[i] == ',';
+}
+
+/* An NMEA line: a sentence ('!', '$'), a tag block ('\\'), or a sentence
+ * behind a leading receive timestamp ("1234567890.12 !AIVDM..."); text,
+ * not binary. */
 static bool looks_nmea(const char *z, size_t n)
 {
-	if (n == 0)
+	if (n < 7)
 		return false;
+	for (size_t k = 0; k < n && k < 96; k++)
+		if ((unsigned char)z[k] < 0x20 && z[k] != '\t')
+			return false;
 	if (z[0] == '!' || z[0] == '\\' || z[0] == '$')
-		return n > 6;
+		return nmea_head(z, n);
 	size_t i = 0;
 	while (i < n && ((z[i] >= '0' && z[i] <= '9') || z[i] == '.'))
 		i++;
@@ -78,7 +97,7 @@ static bool looks_nmea(const char *z, size_t n)
 		return false;
 	while (i < n && (z[i] == ' ' || z[i] == '\t' || z[i] == ',' || z[i] == ';'))
 		i++;
-	return i < n && (z[i] == '!' || z[i] == '\\');
+	return i < n && (z[i] == '!' || z[i] == '\\') && nmea_head(z + i, n - i);
 }
 
 /* Decides the format from the first lines of input. The first line that
@@ -353,8 +372,10 @@ st_status st_reader_next(st_reader *r, st_record *out, char *zErr, size_t nErr)
 	if (r->done)
 		return ST_ENOTFOUND;
 	st_status rc = r->pNmea ? next_nmea(r, out, zErr, nErr) : next_csv(r, out, zErr, nErr);
-	if (rc == ST_OK)
+	if (rc == ST_OK) {
 		r->stats.records++;
+		r->stats.untimed += out->t == ST_TIME_NONE;
+	}
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <cjson/cJSON.h>
 #include "shiptrace/report.h"
+#include "shiptrace/config.h"
 #include "shiptrace/analysis.h"
 #include "shiptrace/names.h"
 #include "shiptrace/time.h"
@@ -96,20 +97,6 @@ static void esc(FILE *f, const char *z)
 		default: fputc(*z, f);
 		}
 	}
-}
-
-static const char *thousands(double v, char *zBuf, size_t n)
-{
-	char z[64];
-	snprintf(z, sizeof z, "%.0f", v);
-	size_t len = strlen(z), j = 0;
-	for (size_t i = 0; i < len && j + 2 < n; i++) {
-		zBuf[j++] = z[i];
-		if (z[i] != '-' && (len - i - 1) % 3 == 0 && i + 1 < len)
-			zBuf[j++] = ',';
-	}
-	zBuf[j] = 0;
-	return zBuf;
 }
 
 /* "2023-09-05T04:30:00.000Z" -> "2023-09-05 04:30" */
@@ -537,7 +524,7 @@ static void map_land(rpt *r, const st_gazetteer *g)
 		esc(f, cell(&r->flows, i, 0));
 		fputs(" to ", f);
 		esc(f, cell(&r->flows, i, 1));
-		fprintf(f, ": %s t</title></path>\n", thousands(dcell(&r->flows, i, 2), zT, sizeof zT));
+		fprintf(f, ": %s t</title></path>\n", st_thousands(dcell(&r->flows, i, 2), zT, sizeof zT));
 	}
 	for (size_t i = 0; i < r->fac.nRow; i++) {
 		double x = px(&p, dcell(&r->fac, i, 3)), y = py(&p, dcell(&r->fac, i, 2));
@@ -810,7 +797,7 @@ static void vessel_cards(rpt *r)
 		fprintf(f, "</td></tr><tr><th>flag (from MMSI)</th><td>%s</td></tr><tr><th>AIS ship type</th><td>%s</td></tr>",
 		        cell(&r->vessels, v, 4), cell(&r->vessels, v, 5));
 		fprintf(f, "<tr><th>attributed</th><td>%s t in %s records after %s arrivals</td></tr></table>\n",
-		        thousands(dcell(&r->vessels, v, 6), zT, sizeof zT), cell(&r->vessels, v, 7), cell(&r->vessels, v, 8));
+		        st_thousands(dcell(&r->vessels, v, 6), zT, sizeof zT), cell(&r->vessels, v, 7), cell(&r->vessels, v, 8));
 		if (hasScreen) {
 			tab sc;
 			q(s, &sc, "SELECT list, entry_name, match_kind, score, why FROM screening WHERE mmsi = %s ORDER BY score DESC LIMIT 6", zM);
@@ -881,7 +868,7 @@ static void site_table(rpt *r)
 		fputs("<tr><td>", f);
 		esc(f, cell(&r->sites, i, 0));
 		fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%.10s</td><td class=\"n\">%.10s</td><td>",
-		        thousands(dcell(&r->sites, i, 3), zT, sizeof zT), cell(&r->sites, i, 4),
+		        st_thousands(dcell(&r->sites, i, 3), zT, sizeof zT), cell(&r->sites, i, 4),
 		        short_time(cell(&r->sites, i, 5), zA, sizeof zA), short_time(cell(&r->sites, i, 6), zB, sizeof zB));
 		esc(f, cell(&r->sites, i, 7));
 		fputs(" <span class=\"sub\">", f);
@@ -907,8 +894,8 @@ static void month_table(rpt *r)
 		        cell(&r->months, i, 0));
 		esc(f, cell(&r->months, i, 1));
 		fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
-		        cell(&r->months, i, 2), cell(&r->months, i, 3), thousands(dcell(&r->months, i, 4), zA, sizeof zA),
-		        thousands(dcell(&r->months, i, 5), zU, sizeof zU));
+		        cell(&r->months, i, 2), cell(&r->months, i, 3), st_thousands(dcell(&r->months, i, 4), zA, sizeof zA),
+		        st_thousands(dcell(&r->months, i, 5), zU, sizeof zU));
 	}
 	fputs("</table>\n", f);
 }
@@ -1028,7 +1015,7 @@ st_status st_report_write(st_store *s, FILE *out, const st_report_opts *o, char 
 	/* the headline figures */
 	fputs("<table><tr>", f);
 	fprintf(f, "<th>attributed</th><td class=\"n\">%s t in %s records</td>",
-	        thousands(dcell(&r.attr, 0, 1), zT, sizeof zT), cell(&r.attr, 0, 0));
+	        st_thousands(dcell(&r.attr, 0, 1), zT, sizeof zT), cell(&r.attr, 0, 0));
 	fprintf(f, "<th>arrivals</th><td class=\"n\">%s by %s vessels</td>", cell(&r.attr, 0, 2), cell(&r.attr, 0, 3));
 	fprintf(f, "<th>sites</th><td class=\"n\">%zu</td>", r.sites.nRow);
 	if (r.sig.nRow)
@@ -1054,8 +1041,8 @@ st_status st_report_write(st_store *s, FILE *out, const st_report_opts *o, char 
 		           "(counted on hourly bins, so it can differ slightly from the attributed total). "
 		           "Shifted in time %s times, they explained %s t on average, and %s of the shifts explained as "
 		           "much as the real series: p = %.4f. The smallest p-value this test can give is %.4f.</p>\n",
-		        thousands(dcell(&r.sig, 0, 0), zT, sizeof zT), cell(&r.sig, 0, 2),
-		        thousands(dcell(&r.sig, 0, 1), zT2, sizeof zT2), cell(&r.sig, 0, 3), dcell(&r.sig, 0, 4),
+		        st_thousands(dcell(&r.sig, 0, 0), zT, sizeof zT), cell(&r.sig, 0, 2),
+		        st_thousands(dcell(&r.sig, 0, 1), zT2, sizeof zT2), cell(&r.sig, 0, 3), dcell(&r.sig, 0, 4),
 		        1.0 / (1.0 + dcell(&r.sig, 0, 2)));
 	vessel_cards(&r);
 	site_table(&r);
