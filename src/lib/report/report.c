@@ -711,6 +711,23 @@ static void findings(rpt *r)
 	fputs("</ol>\n", f);
 }
 
+/* The ids an evidence string ("records:5,7;port_calls:12") gives for one
+ * table, as an SQL list "5,7" (digits and commas only); 0 when none. */
+static int evidence_ids(const char *zEv, const char *zKind, char *zIds, size_t nIds)
+{
+	char zTag[64];
+	snprintf(zTag, sizeof zTag, "%s:", zKind);
+	const char *zAt = strstr(zEv, zTag);
+	size_t n = 0;
+	for (const char *z = zAt ? zAt + strlen(zTag) : ""; *z && *z != ';' && n + 1 < nIds; z++)
+		if ((*z >= '0' && *z <= '9') || *z == ',')
+			zIds[n++] = *z;
+	while (n > 0 && zIds[n - 1] == ',')
+		n--; /* an id cut by the buffer's end would be a wrong id */
+	zIds[n] = 0;
+	return n > 0 && zIds[0] != ',';
+}
+
 /* The evidence of each finding, resolved into rows a reader can check. */
 static void evidence(rpt *r)
 {
@@ -724,17 +741,11 @@ static void evidence(rpt *r)
 		fputs("</span></summary>\n", f);
 		/* port calls named in the evidence */
 		const char *zEv = cell(&r->find, i, 2);
-		const char *zPc = strstr(zEv, "port_calls:");
-		if (zPc) {
-			char zIds[256];
-			size_t n = 0;
-			for (const char *z = zPc + 11; *z && *z != ';' && n + 1 < sizeof zIds; z++)
-				if ((*z >= '0' && *z <= '9') || *z == ',')
-					zIds[n++] = *z;
-			zIds[n] = 0;
+		char zIds[256];
+		if (evidence_ids(zEv, "port_calls", zIds, sizeof zIds)) {
 			tab pc;
 			q(r->s, &pc, "SELECT id, mmsi, port_name, arrival, departure, how FROM port_calls WHERE id IN (%s) ORDER BY arrival",
-			  n ? zIds : "-1");
+			  zIds);
 			fputs("<table><tr><th>port call</th><th>MMSI</th><th>port</th><th>arrival</th><th>departure</th><th>seen as</th></tr>\n", f);
 			for (size_t k = 0; k < pc.nRow; k++) {
 				char zA[32], zD[32];
@@ -746,17 +757,10 @@ static void evidence(rpt *r)
 			fputs("</table>\n", f);
 			tab_free(&pc);
 		}
-		const char *zRc = strstr(zEv, "records:");
-		if (zRc) {
-			char zIds[256];
-			size_t n = 0;
-			for (const char *z = zRc + 8; *z && *z != ';' && n + 1 < sizeof zIds; z++)
-				if ((*z >= '0' && *z <= '9') || *z == ',')
-					zIds[n++] = *z;
-			zIds[n] = 0;
+		if (evidence_ids(zEv, "records", zIds, sizeof zIds)) {
 			tab rc;
 			q(r->s, &rc, "SELECT id, record_id, time, origin, destination, cargo_text, tonnes FROM records "
-			             "WHERE id IN (%s) ORDER BY time", n ? zIds : "-1");
+			             "WHERE id IN (%s) ORDER BY time", zIds);
 			fputs("<table><tr><th>record</th><th>document</th><th>left (UTC)</th><th>from</th><th>to</th>"
 			      "<th>cargo</th><th>tonnes</th></tr>\n", f);
 			for (size_t k = 0; k < rc.nRow; k++) {
