@@ -180,17 +180,6 @@ static const char zCoreDdl[] =
 	"  'longitude/latitude coordinates in decimal degrees on the WGS 84"
 	" spheroid');";
 
-static int valid_name(const char *z)
-{
-	if (!z || !*z || strlen(z) > 48)
-		return 0;
-	for (; *z; z++)
-		if (!((*z >= 'a' && *z <= 'z') || (*z >= '0' && *z <= '9') ||
-		      *z == '_'))
-			return 0;
-	return 1;
-}
-
 static void drop_cached(gpkg *g, const char *zTable)
 {
 	for (int i = 0; i < N_STMT_CACHE; i++)
@@ -274,14 +263,6 @@ static st_status create_rtree(st_store *s, const char *zT)
 static st_status gp_create_table(st_store *s, const st_table_def *def)
 {
 	gpkg *g = G(s);
-	if (!valid_name(def->zName))
-		return st__store_err(s, ST_EINVAL, "bad table name '%s'", def->zName);
-	for (int i = 0; i < def->nCol; i++)
-		if (!valid_name(def->aCol[i].zName) ||
-		    !strcmp(def->aCol[i].zName, "id") ||
-		    !strcmp(def->aCol[i].zName, "geom"))
-			return st__store_err(s, ST_EINVAL, "%s: bad column name '%s'",
-			                     def->zName, def->aCol[i].zName);
 	drop_cached(g, def->zName);
 	const char *zT = def->zName;
 	char *z = sqlite3_mprintf(
@@ -335,12 +316,6 @@ static st_status gp_create_index(st_store *s, const char *zName,
                                  const char *zTable, const char *zCols,
                                  int isUnique)
 {
-	if (!valid_name(zName) || !valid_name(zTable))
-		return st__store_err(s, ST_EINVAL, "bad index or table name");
-	for (const char *p = zCols; *p; p++)
-		if (!(valid_name((char[]){*p, 0}) || *p == ',' || *p == ' '))
-			return st__store_err(s, ST_EINVAL, "bad index columns '%s'",
-			                     zCols);
 	char *z = sqlite3_mprintf("CREATE %s INDEX IF NOT EXISTS \"%s\" ON \"%s\""
 	                          " (%s)", isUnique ? "UNIQUE" : "", zName,
 	                          zTable, zCols);
@@ -359,7 +334,7 @@ static sqlite3_stmt *insert_stmt(st_store *s, const st_table_def *def)
 	for (int i = 0; i < N_STMT_CACHE; i++)
 		if (g->aCache[i].pStmt && !strcmp(g->aCache[i].zTable, def->zName))
 			return g->aCache[i].pStmt;
-	if (!valid_name(def->zName)) {
+	if (!st__store_valid_name(def->zName)) {
 		st__store_err(s, ST_EINVAL, "bad table name");
 		return NULL;
 	}
@@ -466,7 +441,7 @@ static st_status gp_insert(st_store *s, const st_table_def *def,
 
 static st_status gp_update_extent(st_store *s, const char *zTable)
 {
-	if (!valid_name(zTable))
+	if (!st__store_valid_name(zTable))
 		return st__store_err(s, ST_EINVAL, "bad table name");
 	char *z = sqlite3_mprintf(
 		"UPDATE gpkg_contents SET (min_x, max_x, min_y, max_y, last_change) ="

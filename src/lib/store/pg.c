@@ -69,17 +69,6 @@ static st_status exec(st_store *s, const char *zSql)
 	return ST_OK;
 }
 
-static int valid_name(const char *z)
-{
-	if (!z || !*z || strlen(z) > 48)
-		return 0;
-	for (; *z; z++)
-		if (!((*z >= 'a' && *z <= 'z') || (*z >= '0' && *z <= '9') ||
-		      *z == '_'))
-			return 0;
-	return 1;
-}
-
 /* ---- binary COPY encoding ------------------------------------------------ */
 
 static int cb_reserve(cbuf *b, size_t n)
@@ -263,8 +252,6 @@ static const char *sql_type(st_coltype t)
 
 static st_status pg_create_table(st_store *s, const st_table_def *def)
 {
-	if (!valid_name(def->zName))
-		return st__store_err(s, ST_EINVAL, "bad table name '%s'", def->zName);
 	size_t cap = 1024 + (size_t)def->nCol * 96 +
 	             (def->zDescription ? 2 * strlen(def->zDescription) : 0);
 	char *z = malloc(cap);
@@ -274,13 +261,6 @@ static st_status pg_create_table(st_store *s, const st_table_def *def)
 		"DROP TABLE IF EXISTS \"%s\" CASCADE; CREATE TABLE \"%s\" "
 		"(id bigserial PRIMARY KEY", def->zName, def->zName);
 	for (int i = 0; i < def->nCol; i++) {
-		if (!valid_name(def->aCol[i].zName) ||
-		    !strcmp(def->aCol[i].zName, "id") ||
-		    !strcmp(def->aCol[i].zName, "geom")) {
-			free(z);
-			return st__store_err(s, ST_EINVAL, "%s: bad column name '%s'",
-			                     def->zName, def->aCol[i].zName);
-		}
 		n += (size_t)snprintf(z + n, cap - n, ", \"%s\" %s",
 		                      def->aCol[i].zName, sql_type(def->aCol[i].type));
 	}
@@ -312,12 +292,6 @@ static st_status pg_create_index(st_store *s, const char *zName,
                                  const char *zTable, const char *zCols,
                                  int isUnique)
 {
-	if (!valid_name(zName) || !valid_name(zTable))
-		return st__store_err(s, ST_EINVAL, "bad index or table name");
-	for (const char *p = zCols; *p; p++)
-		if (!(valid_name((char[]){*p, 0}) || *p == ',' || *p == ' '))
-			return st__store_err(s, ST_EINVAL, "bad index columns '%s'",
-			                     zCols);
 	char z[512];
 	snprintf(z, sizeof z, "CREATE %s INDEX IF NOT EXISTS \"%s\" ON \"%s\" (%s)",
 	         isUnique ? "UNIQUE" : "", zName, zTable, zCols);
@@ -330,7 +304,7 @@ static st_status pg_insert(st_store *s, const st_table_def *def,
                            const st_value *aVal, const st_geom *pGeom,
                            int64_t *pId)
 {
-	if (!valid_name(def->zName) || def->nCol > 200)
+	if (!st__store_valid_name(def->zName) || def->nCol > 200)
 		return st__store_err(s, ST_EINVAL, "bad table");
 	int nParam = def->nCol + (def->geom != ST_GEOM_NONE);
 	size_t cap = 256 + (size_t)def->nCol * 72;
@@ -540,7 +514,7 @@ static st_status pg_tables(st_store *s, st_table_fn xTable, void *ctx)
 		char zSql[160];
 		snprintf(zSql, sizeof zSql, "SELECT count(*) FROM \"%s\"", zName);
 		int64_t nRow = -1;
-		if (valid_name(zName)) {
+		if (st__store_valid_name(zName)) {
 			PGresult *rc = PQexec(P(s)->conn, zSql);
 			if (PQresultStatus(rc) == PGRES_TUPLES_OK && PQntuples(rc) == 1)
 				nRow = strtoll(PQgetvalue(rc, 0, 0), NULL, 10);

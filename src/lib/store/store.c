@@ -314,10 +314,28 @@ st_status st_store_rollback(st_store *s)
 	return s->pMethods->xExec(s, "ROLLBACK");
 }
 
+int st__store_valid_name(const char *z)
+{
+	if (!z || !*z || strlen(z) > 48)
+		return 0;
+	for (; *z; z++)
+		if (!((*z >= 'a' && *z <= 'z') || (*z >= '0' && *z <= '9') || *z == '_'))
+			return 0;
+	return 1;
+}
+
+/* Names are checked here, once for both backends: they go into SQL text. */
 st_status st_store_create_table(st_store *s, const st_table_def *def)
 {
 	if (!def || !def->zName || def->nCol < 0 || (def->nCol && !def->aCol))
 		return st__store_err(s, ST_EINVAL, "bad table definition");
+	if (!st__store_valid_name(def->zName))
+		return st__store_err(s, ST_EINVAL, "bad table name '%s'", def->zName);
+	for (int i = 0; i < def->nCol; i++)
+		if (!st__store_valid_name(def->aCol[i].zName) ||
+		    !strcmp(def->aCol[i].zName, "id") || !strcmp(def->aCol[i].zName, "geom"))
+			return st__store_err(s, ST_EINVAL, "%s: bad column name '%s'", def->zName,
+			                     def->aCol[i].zName ? def->aCol[i].zName : "");
 	return s->pMethods->xCreateTable(s, def);
 }
 
@@ -325,6 +343,12 @@ st_status st_store_create_index(st_store *s, const char *zName,
                                 const char *zTable, const char *zCols,
                                 int isUnique)
 {
+	if (!st__store_valid_name(zName) || !st__store_valid_name(zTable) || !zCols || !*zCols)
+		return st__store_err(s, ST_EINVAL, "bad index or table name");
+	for (const char *p = zCols; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+		      *p == ',' || *p == ' '))
+			return st__store_err(s, ST_EINVAL, "bad index columns '%s'", zCols);
 	return s->pMethods->xCreateIndex(s, zName, zTable, zCols, isUnique);
 }
 

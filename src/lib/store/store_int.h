@@ -81,6 +81,10 @@ struct st_store {
 };
 
 /* Sets s->zErr printf-style; returns rc. */
+/* A table, column or index name both backends accept unquoted-safe:
+ * [a-z0-9_], 1 to 48 characters. */
+int st__store_valid_name(const char *z);
+
 st_status st__store_err(st_store *s, st_status rc, const char *zFmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
