@@ -184,7 +184,10 @@ typedef struct hits {
 	int n, nCap;
 } hits;
 
-static st_screen_hit *hit_new(hits *H)
+/* A new hit of identity v (id) on list entry i, by kind; the caller sets
+ * score, decisiveness and why. */
+static st_screen_hit *hit_new(hits *H, int v, const st_vessel_ident *id, int i,
+                              st_match_kind kind)
 {
 	if (H->n == H->nCap) {
 		int cap = H->nCap ? H->nCap * 2 : 64;
@@ -196,6 +199,11 @@ static st_screen_hit *hit_new(hits *H)
 	}
 	st_screen_hit *h = &H->a[H->n++];
 	memset(h, 0, sizeof *h);
+	h->iIdent = v;
+	h->iEntry = i;
+	h->kind = kind;
+	h->tFrom = id->tFrom;
+	h->tTo = id->tTo;
 	return h;
 }
 
@@ -269,16 +277,11 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				const st_list_entry *e = st_lists_entry(x->p, i);
 				if (e->kind != ST_ENT_VESSEL)
 					continue;
-				st_screen_hit *h = hit_new(&H);
+				st_screen_hit *h = hit_new(&H, v, id, i, ST_MATCH_IMO);
 				if (!h)
 					goto nomem;
-				h->iIdent = v;
-				h->iEntry = i;
-				h->kind = ST_MATCH_IMO;
 				h->score = ST_SCORE_IMO;
 				h->decisive = 1;
-				h->tFrom = id->tFrom;
-				h->tTo = id->tTo;
 				int n = snprintf(h->zWhy, sizeof h->zWhy,
 				                 "IMO %u reported by MMSI %09u %s is the IMO of %s %s '%s'",
 				                 id->imo, id->mmsi, span_of(id, zSpan, sizeof zSpan),
@@ -302,15 +305,10 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				st.nMmsiConflict++;
 				continue;
 			}
-			st_screen_hit *h = hit_new(&H);
+			st_screen_hit *h = hit_new(&H, v, id, i, ST_MATCH_MMSI);
 			if (!h)
 				goto nomem;
-			h->iIdent = v;
-			h->iEntry = i;
-			h->kind = ST_MATCH_MMSI;
 			h->decisive = 1;
-			h->tFrom = id->tFrom;
-			h->tTo = id->tTo;
 			if (imoOk && e->imo == id->imo) {
 				h->score = ST_SCORE_MMSI_CONFIRMED;
 				snprintf(h->zWhy, sizeof h->zWhy,
@@ -344,15 +342,10 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				const st_list_entry *e = st_lists_entry(x->p, i);
 				if (imoOk && e->imo && e->imo != id->imo)
 					continue;
-				st_screen_hit *h = hit_new(&H);
+				st_screen_hit *h = hit_new(&H, v, id, i, ST_MATCH_CALLSIGN);
 				if (!h)
 					goto nomem;
-				h->iIdent = v;
-				h->iEntry = i;
-				h->kind = ST_MATCH_CALLSIGN;
 				h->score = ST_SCORE_CALLSIGN;
-				h->tFrom = id->tFrom;
-				h->tTo = id->tTo;
 				snprintf(h->zWhy, sizeof h->zWhy,
 				         "call sign %.32s of MMSI %09u %s is the call sign %s %s '%s' gives",
 				         zKey, id->mmsi, span_of(id, zSpan, sizeof zSpan),
@@ -378,15 +371,10 @@ st_status st_screen(const st_screen_index *x, const st_vessel_ident *aIdent,
 				}
 				if (has_hit(&H, first, i, 0))
 					continue;
-				st_screen_hit *h = hit_new(&H);
+				st_screen_hit *h = hit_new(&H, v, id, i, ST_MATCH_NAME);
 				if (!h)
 					goto nomem;
-				h->iIdent = v;
-				h->iEntry = i;
-				h->kind = ST_MATCH_NAME;
 				h->score = ST_SCORE_NAME;
-				h->tFrom = id->tFrom;
-				h->tTo = id->tTo;
 				snprintf(h->zWhy, sizeof h->zWhy,
 				         "name '%.80s' of MMSI %09u %s equals %s'%s' of %s %s after"
 				         " normalisation; a name alone does not identify a ship%s",
