@@ -18,6 +18,10 @@ typedef st_status (*st_config_fn)(void *ctx, char *zLine, char *zMsg, size_t nMs
 st_status st_config_read(const char *zPath, const char *zSection, int bareIsMine,
                          st_config_fn xLine, void *ctx, char *zErr, size_t nErr);
 
+/* Trims white space (including CR and LF) from both ends, in place;
+ * returns the first kept character. */
+char *st_trim(char *z);
+
 /* "62,400" for 62400.3: a number rounded and grouped by thousands. */
 char *st_thousands(double v, char *zBuf, size_t n);
 

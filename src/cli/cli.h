@@ -12,4 +12,9 @@ int st_cmd_trace(int argc, char **argv);
 int st_cmd_simulate(int argc, char **argv);
 int st_cmd_report(int argc, char **argv);
 
+/* The value of option zOpt at argv[*pi] ("--opt value", *pi advanced, or
+ * "--opt=value"), or NULL when argv[*pi] is not that option or lacks a
+ * value. */
+const char *st_cli_opt_value(int argc, char **argv, int *pi, const char *zOpt);
+
 #endif

@@ -456,20 +456,6 @@ static void usage(FILE *f)
 	        "unrecognised input (the other files are still decoded).\n");
 }
 
-/* "--opt value" or "--opt=value". */
-static const char *opt_value(int argc, char **argv, int *pi, const char *zOpt)
-{
-	size_t n = strlen(zOpt);
-	const char *z = argv[*pi];
-	if (strncmp(z, zOpt, n))
-		return NULL;
-	if (z[n] == '=')
-		return z + n + 1;
-	if (z[n] || *pi + 1 >= argc)
-		return NULL;
-	return argv[++*pi];
-}
-
 static int decode_file(decode_run *pRun, const char *zPath, st_reader_stats *pTotal,
                        bool *pHeaderDone)
 {
@@ -561,7 +547,7 @@ int st_cmd_decode(int argc, char **argv)
 			run.o.strict = true;
 		} else if (!strcmp(z, "--quiet-rejects")) {
 			run.o.quiet = true;
-		} else if ((v = opt_value(argc, argv, &i, "--format")) != NULL) {
+		} else if ((v = st_cli_opt_value(argc, argv, &i, "--format")) != NULL) {
 			run.o.csv = !strcmp(v, "csv");
 			run.o.none = !strcmp(v, "none");
 			if (!run.o.csv && !run.o.none && strcmp(v, "jsonl") && strcmp(v, "json")) {
@@ -569,9 +555,9 @@ int st_cmd_decode(int argc, char **argv)
 				free(azFile);
 				return 2;
 			}
-		} else if ((v = opt_value(argc, argv, &i, "--map")) != NULL) {
+		} else if ((v = st_cli_opt_value(argc, argv, &i, "--map")) != NULL) {
 			run.o.ropts.csv_map = v;
-		} else if ((v = opt_value(argc, argv, &i, "--input-format")) != NULL) {
+		} else if ((v = st_cli_opt_value(argc, argv, &i, "--input-format")) != NULL) {
 			run.o.ropts.force_format = st_format_from_name(v);
 			if (run.o.ropts.force_format == ST_FMT_UNKNOWN) {
 				fprintf(stderr, "shiptrace decode: --input-format must be nmea, noaa, dma or csv, not '%s'\n", v);

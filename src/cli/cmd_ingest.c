@@ -228,19 +228,6 @@ static void usage(FILE *f)
 	        "2 usage, or the case or the inputs cannot be used (nothing changed).\n");
 }
 
-static const char *opt_value(int argc, char **argv, int *pi, const char *zOpt)
-{
-	size_t n = strlen(zOpt);
-	const char *z = argv[*pi];
-	if (strncmp(z, zOpt, n))
-		return NULL;
-	if (z[n] == '=')
-		return z + n + 1;
-	if (z[n] || *pi + 1 >= argc)
-		return NULL;
-	return argv[++*pi];
-}
-
 int st_cmd_ingest(int argc, char **argv)
 {
 	st_ingest_opts o = {.zKind = "ais"};
@@ -260,13 +247,13 @@ int st_cmd_ingest(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(z, "--quiet-rejects")) {
 			o.quietRejects = 1;
-		} else if ((v = opt_value(argc, argv, &i, "--kind")) != NULL) {
+		} else if ((v = st_cli_opt_value(argc, argv, &i, "--kind")) != NULL) {
 			o.zKind = v;
-		} else if ((v = opt_value(argc, argv, &i, "--map")) != NULL) {
+		} else if ((v = st_cli_opt_value(argc, argv, &i, "--map")) != NULL) {
 			o.zMap = v;
-		} else if ((v = opt_value(argc, argv, &i, "--input-format")) != NULL) {
+		} else if ((v = st_cli_opt_value(argc, argv, &i, "--input-format")) != NULL) {
 			o.zInputFormat = v;
-		} else if ((v = opt_value(argc, argv, &i, "--list-name")) != NULL) {
+		} else if ((v = st_cli_opt_value(argc, argv, &i, "--list-name")) != NULL) {
 			o.zListName = v;
 		} else {
 			fprintf(stderr, "shiptrace ingest: unknown option or missing "

@@ -111,16 +111,6 @@ void st_params_default(st_params *p)
 		set_value(p, &aInfo[i], aInfo[i].zDefault, zErr, sizeof zErr);
 }
 
-static char *trim(char *z)
-{
-	while (isspace((unsigned char)*z))
-		z++;
-	size_t n = strlen(z);
-	while (n && isspace((unsigned char)z[n - 1]))
-		z[--n] = 0;
-	return z;
-}
-
 st_status st_params_set(st_params *p, const char *zKeyValue, char *zErr,
                         size_t nErr)
 {
@@ -136,7 +126,7 @@ st_status st_params_set(st_params *p, const char *zKeyValue, char *zErr,
 		return ST_ECONFIG;
 	}
 	*zEq = 0;
-	char *zKey = trim(zBuf), *zVal = trim(zEq + 1);
+	char *zKey = st_trim(zBuf), *zVal = st_trim(zEq + 1);
 	for (size_t i = 0; i < sizeof aInfo / sizeof aInfo[0]; i++) {
 		if (strcmp(aInfo[i].zKey, zKey))
 			continue;

@@ -1,5 +1,6 @@
 /* The config file reader every stage shares, and number grouping for the
  * sentences findings and reports print. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,12 +9,12 @@
 
 #define MAX_LINE 4096
 
-static char *trim(char *z)
+char *st_trim(char *z)
 {
-	while (*z == ' ' || *z == '\t')
+	while (isspace((unsigned char)*z))
 		z++;
 	size_t n = strlen(z);
-	while (n > 0 && (z[n - 1] == ' ' || z[n - 1] == '\t' || z[n - 1] == '\n' || z[n - 1] == '\r'))
+	while (n > 0 && isspace((unsigned char)z[n - 1]))
 		z[--n] = 0;
 	return z;
 }
@@ -49,7 +50,7 @@ st_status st_config_read(const char *zPath, const char *zSection, int bareIsMine
 		char *zHash = strchr(zLine, '#');
 		if (zHash)
 			*zHash = 0;
-		char *z = trim(zLine);
+		char *z = st_trim(zLine);
 		if (!*z)
 			continue;
 		if (*z == '[') {
@@ -60,7 +61,7 @@ st_status st_config_read(const char *zPath, const char *zSection, int bareIsMine
 				break;
 			}
 			*zEnd = 0;
-			mine = !strcmp(trim(z + 1), zSection);
+			mine = !strcmp(st_trim(z + 1), zSection);
 			continue;
 		}
 		if (!mine)

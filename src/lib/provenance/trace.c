@@ -73,16 +73,6 @@ char *st_prov_params_json(const st_prov_params *p)
 	return z;
 }
 
-static char *trim(char *z)
-{
-	while (*z == ' ' || *z == '\t')
-		z++;
-	size_t n = strlen(z);
-	while (n > 0 && (z[n - 1] == ' ' || z[n - 1] == '\t' || z[n - 1] == '\n' || z[n - 1] == '\r'))
-		z[--n] = 0;
-	return z;
-}
-
 static st_status prov_line(void *ctx, char *zLine, char *zMsg, size_t nMsg)
 {
 	char *zEq = strchr(zLine, '=');
@@ -91,7 +81,7 @@ static st_status prov_line(void *ctx, char *zLine, char *zMsg, size_t nMsg)
 		return ST_ECONFIG;
 	}
 	*zEq = 0;
-	return st_prov_params_set(ctx, trim(zLine), trim(zEq + 1), zMsg, nMsg);
+	return st_prov_params_set(ctx, st_trim(zLine), st_trim(zEq + 1), zMsg, nMsg);
 }
 
 st_status st_prov_params_load(st_prov_params *p, const char *zPath, char *zErr,
@@ -370,7 +360,7 @@ static st_status build_origins(trace_ctx *c, const st_gazetteer *g)
 	scopy(zBuf, sizeof zBuf, c->p->zOriginPorts);
 	char *zSave = NULL;
 	for (char *z = strtok_r(zBuf, ",", &zSave); z; z = strtok_r(NULL, ",", &zSave)) {
-		z = trim(z);
+		z = st_trim(z);
 		if (!*z)
 			continue;
 		if (c->nOrigin == MAX_ORIGIN) {

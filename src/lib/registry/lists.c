@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "shiptrace/config.h"
 #include "shiptrace/registry.h"
 #include "shiptrace/sanctions.h"
 #include "registry/csvrec.h"
@@ -603,16 +604,6 @@ st_status st_lists_load(st_lists *p, const char *zPath, const st_list_opts *opts
 
 /* ------------------------------------------------------------- mapping */
 
-static char *trim(char *z)
-{
-	while (*z == ' ' || *z == '\t')
-		z++;
-	size_t n = strlen(z);
-	while (n && (z[n - 1] == ' ' || z[n - 1] == '\t' || z[n - 1] == '\r'))
-		z[--n] = '\0';
-	return z;
-}
-
 st_status st__map_parse(st__map *m, const char *zSpec, char *zErr, size_t nErr)
 {
 	memset(m, 0, sizeof *m);
@@ -629,7 +620,7 @@ st_status st__map_parse(st__map *m, const char *zSpec, char *zErr, size_t nErr)
 		if (zEnd)
 			*zEnd = '\0';
 		lineNo++;
-		char *zPair = trim(z);
+		char *zPair = st_trim(z);
 		z = zEnd ? zEnd + 1 : NULL;
 		if (!*zPair || *zPair == '#')
 			continue;
@@ -646,8 +637,8 @@ st_status st__map_parse(st__map *m, const char *zSpec, char *zErr, size_t nErr)
 			st__map_free(m);
 			return ST_ECONFIG;
 		}
-		m->azKey[m->n] = trim(zPair);
-		m->azVal[m->n] = trim(zEq + 1);
+		m->azKey[m->n] = st_trim(zPair);
+		m->azVal[m->n] = st_trim(zEq + 1);
 		m->n++;
 	}
 	return ST_OK;
