@@ -45,6 +45,8 @@ struct st_nmea {
 	char zPendSrc[MAX_SRC];
 	unsigned nUsed;
 	uint64_t oldest;        /* no used slot's lastLine is below this */
+	st__nmea_day day;       /* the $PGHP fast path's last date */
+	bool bReference;        /* general parser only (st__nmea_reference) */
 	st_ais_msg scratch;     /* when the caller passes no output */
 	slot aSlot[ST_NMEA_SLOTS];
 };
@@ -108,6 +110,11 @@ void st_nmea_set_reject_fn(st_nmea *dec, st_nmea_reject_fn fn, void *ctx)
 {
 	dec->xReject = fn;
 	dec->pRejectCtx = ctx;
+}
+
+void st__nmea_reference(st_nmea *dec, bool on)
+{
+	dec->bReference = on;
 }
 
 const st_nmea_stats *st_nmea_get_stats(const st_nmea *dec)
@@ -416,6 +423,26 @@ static bool fast_single(st_nmea *dec, uint64_t iLine, const char *z,
 	return true;
 }
 
+/* The Gatehouse time record "$PGHP,1,yyyy,mm,dd,hh,mm,ss,mmm,...*hh" in
+ * its usual shape, a third of the lines of a Gatehouse feed: the checksum
+ * over the whole line, then the date fields read in place
+ * (st__nmea_pghp_fast). Like fast_single it only ever accepts, with what
+ * the general parser would do for the line; anything else is left to it. */
+static bool pghp_fast(st_nmea *dec, const char *z, const char *end)
+{
+	size_t n = (size_t)(end - z);
+	st_time_ms t;
+	if (n < 28 || memcmp(z, "$PGHP,1,", 8) != 0 || end[-3] != '*' ||
+	    (int)st__nmea_xor(z + 1, n - 4) != st__nmea_hex2(end - 2) ||
+	    !st__nmea_pghp_fast(z + 8, end - 3, &dec->day, &t))
+		return false;
+	dec->bPending = true;
+	dec->tPending = t;
+	dec->nPendSrc = 0;
+	dec->stats.meta_lines++;
+	return true;
+}
+
 /* Decodes a single-sentence message starting at z (the '!') whose
  * sentence ends at end, with the payload at zPay. */
 static st_status single(st_nmea *dec, uint64_t iLine, const char *zPay,
@@ -431,6 +458,91 @@ static st_status single(st_nmea *dec, uint64_t iLine, const char *zPay,
 	meta->sentences = 1;
 	count_message(dec, out, 1);
 	return ST_OK;
+}
+
+/* Any other well-formed AIS sentence with nothing after its checksum:
+ * "!xxVDM,n,k,s,C,payload,F*hh" (fragments, VDO, a sequence id or an
+ * empty channel). The checks are the ones the general parser makes before
+ * it counts the sentence, so a line that passes them gets exactly what the
+ * general parser would give it (held, orphaned, decoded or rejected by
+ * st_ais_decode); *pRc is the status. A line that fails them is left to
+ * the general parser with nothing counted. */
+static bool fast_frag(st_nmea *dec, uint64_t iLine, const char *z,
+                      const char *end, const linectx *L, const char *zLine,
+                      size_t nLine, st_ais_msg *out, st_nmea_meta *meta,
+                      st_reject *pRej, st_status *pRc)
+{
+	size_t n = (size_t)(end - z);
+	sentence S;
+	if (n < 20 || z[0] != '!' || z[3] != 'V' || z[4] != 'D' ||
+	    (z[5] != 'M' && z[5] != 'O') || z[6] != ',' || end[-3] != '*' ||
+	    !talker_ok(z[1], z[2]) ||
+	    (int)st__nmea_xor(z + 1, n - 4) != st__nmea_hex2(end - 2) ||
+	    !parse_fields(z + 7, end - 3, &S))
+		return false;
+	dec->stats.sentences++;
+	S.talker[0] = z[1];
+	S.talker[1] = z[2];
+	S.own = z[5] == 'O';
+	if (S.nTotal > 1)
+		*pRc = on_fragment(dec, iLine, &S, L, zLine, nLine, out, meta, pRej);
+	else
+		*pRc = single(dec, iLine, S.zPay, S.nPay, z, end, L, zLine, nLine,
+		              out, meta, pRej);
+	return true;
+}
+
+/* A sentence preceded by one tag block: "\c:1354719388*56\!BSVDM,..." is
+ * read in place (the time and the block's checksum), any other block by
+ * st__nmea_tagblock; then the sentence takes fast_single or fast_frag with
+ * the line context the general parser would build (the block's time,
+ * source and group, the pending ones where the block has none). Returns
+ * false, having counted nothing, for anything else: a bad or tolerated
+ * block checksum, a second block, a sentence the fast paths refuse. */
+static bool tag_fast(st_nmea *dec, uint64_t iLine, const char *z,
+                     const char *end, size_t nLine, st_ais_msg *out,
+                     st_nmea_meta *meta, st_reject *pRej, st_status *pRc)
+{
+	linectx L = {ST_TIME_NONE, NULL, 0, false, 0};
+	const char *p;
+	bool bTolerated = false;
+	if (z[1] == 'c' && z[2] == ':') {
+		/* The block is "c:<epoch>" alone when the epoch ends at a '*'
+		 * followed by two hex digits and the closing backslash. */
+		const char *ve;
+		L.t = st__nmea_epoch(z + 3, end, &ve);
+		if (L.t == ST_TIME_NONE || end - ve < 24 || ve[0] != '*' ||
+		    ve[3] != '\\' ||
+		    (int)st__nmea_xor(z + 1, (size_t)(ve - z - 1)) != st__nmea_hex2(ve + 1))
+			return false;
+		p = ve + 4;
+	} else {
+		st__nmea_tag tag;
+		if (st__nmea_tagblock(z, end, &tag, &p) >= 0 || end - p < 20)
+			return false;
+		L.t = tag.t;
+		L.zSrc = tag.zSrc;
+		L.nSrc = tag.nSrc;
+		L.hasGroup = tag.hasGroup;
+		L.gId = tag.hasGroup ? tag.gId : 0;
+		bTolerated = tag.tolerated;
+	}
+	if (dec->bPending) {
+		if (L.t == ST_TIME_NONE)
+			L.t = dec->tPending;
+		if (!L.zSrc && dec->nPendSrc) {
+			L.zSrc = dec->zPendSrc;
+			L.nSrc = dec->nPendSrc;
+		}
+	}
+	if (fast_single(dec, iLine, p, end, &L, out, meta))
+		*pRc = ST_OK;
+	else if (!fast_frag(dec, iLine, p, end, &L, z, nLine, out, meta, pRej, pRc))
+		return false;
+	if (bTolerated)
+		dec->stats.tagsum_tolerated++;
+	dec->bPending = false;
+	return true;
 }
 
 /* Kept out of line so that st_nmea_feed stays a small function for the
@@ -497,7 +609,7 @@ static st_status general(st_nmea *dec, uint64_t iLine, const char *zLine,
 	}
 	if (p == end || (*p != '!' && *p != '$'))
 		return reject(dec, iLine, ST_REJ_UNPARSEABLE, zLine, nLine, pRej);
-	if (end - p >= 20 && end[-3] == '*') {
+	if (end - p >= 20 && end[-3] == '*' && !dec->bReference) {
 		/* The common tag-block line, e.g. \c:1565218798*53\!BSVDM...
 		 * (the pending metadata is applied again below, harmlessly,
 		 * if this is not it). */
@@ -612,7 +724,10 @@ st_status st_nmea_feed(st_nmea *dec, const char *zLine, size_t len,
 		return reject(dec, iLine, ST_REJ_TOOLONG, zLine, len, pRej);
 	}
 
-	/* Fast path: nothing around the sentence. */
+	if (dec->bReference)
+		return general(dec, iLine, z, end, len, out, meta, pRej);
+	/* Fast paths: a sentence with nothing around it, a $PGHP time
+	 * record, a sentence after a tag block. */
 	if (n >= 20 && z[0] == '!') {
 		linectx L = {ST_TIME_NONE, NULL, 0, false, 0};
 		if (dec->bPending) {
@@ -624,6 +739,18 @@ st_status st_nmea_feed(st_nmea *dec, const char *zLine, size_t len,
 			dec->bPending = false;
 			return ST_OK;
 		}
+		st_status rc;
+		if (fast_frag(dec, iLine, z, end, &L, z, len, out, meta, pRej, &rc)) {
+			dec->bPending = false;
+			return rc;
+		}
+	} else if (n >= 28 && z[0] == '$') {
+		if (pghp_fast(dec, z, end))
+			return ST_EAGAIN;
+	} else if (n >= 28 && z[0] == '\\') {
+		st_status rc;
+		if (tag_fast(dec, iLine, z, end, len, out, meta, pRej, &rc))
+			return rc;
 	}
 	return general(dec, iLine, z, end, len, out, meta, pRej);
 }

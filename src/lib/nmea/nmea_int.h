@@ -158,6 +158,27 @@ int st__nmea_tagblock(const char *z, const char *end, st__nmea_tag *tag,
  * -1 when a type 1 record has a malformed date. */
 int st__nmea_pghp(const char *z, const char *star, st_time_ms *pT);
 
+/* The day number of the last date a $PGHP fast path saw: a feed's time
+ * records change date once a day, so st_days_from_civil rarely runs. key
+ * packs (year, month, day); 0 matches no date. */
+typedef struct st__nmea_day {
+	int32_t key;
+	int64_t days;
+} st__nmea_day;
+
+/* The fields of a type 1 $PGHP record in their usual shape, after
+ * "$PGHP,1,": yyyy,m,d,h,m,s,ms with 1..2 digit fields and a 1..3 digit
+ * ms, then ',' and more fields or the '*' at star (star must point at a
+ * '*'). Returns true with *pT set to exactly what st__nmea_pghp gives;
+ * false for any other shape or any value out of range, which the caller
+ * leaves to the general parser. */
+bool st__nmea_pghp_fast(const char *z, const char *star, st__nmea_day *pDay,
+                        st_time_ms *pT);
+
+/* Test hook: with on, every line takes the general parser and none of the
+ * fast paths, so tests can prove that both give the same answers. */
+void st__nmea_reference(st_nmea *dec, bool on);
+
 /* Reads USCG-style fields after a sentence's checksum (z at the first
  * ','): r<station> gives the source, the first all-digit field the receive
  * time; the rest (s, d, t, T, x, unknown) is ignored. */

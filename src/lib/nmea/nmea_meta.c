@@ -233,6 +233,72 @@ int st__nmea_pghp(const char *z, const char *star, st_time_ms *pT)
 	return 1;
 }
 
+/* 1..nMax digits at *pz ended by ',': the value, *pz moved past the comma;
+ * -1 for anything else (then the general parser decides the line). The
+ * caller guarantees a non-digit, non-comma byte ahead (the '*'), so no
+ * read passes it. */
+static inline int short_field(const char **pz, int nMax)
+{
+	const char *p = *pz;
+	unsigned v = (unsigned)(unsigned char)p[0] - '0';
+	if (v > 9)
+		return -1;
+	int i = 1;
+	for (; i < nMax; i++) {
+		unsigned d = (unsigned)(unsigned char)p[i] - '0';
+		if (d > 9)
+			break;
+		v = v * 10 + d;
+	}
+	if (p[i] != ',')
+		return -1;
+	*pz = p + i + 1;
+	return (int)v;
+}
+
+bool st__nmea_pghp_fast(const char *z, const char *star, st__nmea_day *pDay,
+                        st_time_ms *pT)
+{
+	const char *p = z;
+	int y = short_field(&p, 4);
+	int mo = short_field(&p, 2);
+	int d = short_field(&p, 2);
+	int h = short_field(&p, 2);
+	int mi = short_field(&p, 2);
+	int s = short_field(&p, 2);
+	/* The millisecond field may end the sentence. */
+	int ms = -1;
+	unsigned v = (unsigned)(unsigned char)p[0] - '0';
+	if (v <= 9) {
+		int i = 1;
+		for (; i < 3; i++) {
+			unsigned dg = (unsigned)(unsigned char)p[i] - '0';
+			if (dg > 9)
+				break;
+			v = v * 10 + dg;
+		}
+		p += i;
+		ms = (int)v;
+	}
+	/* Out-of-range values (and the -1s) are for the general parser to
+	 * reject; so is any '*' before the last one, which would move the
+	 * checksum. */
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || s < 0 || s > 60 || ms < 0 ||
+	    (p != star && (*p != ',' || st__nmea_find(p, star, '*') != star)))
+		return false;
+	int32_t key = y * 512 + mo * 32 + d;
+	if (pDay->key != key) {
+		pDay->key = key;
+		pDay->days = st_days_from_civil(y, mo, d);
+	}
+	/* What st_time_from_civil(y, mo, d, h, mi, 0) + s * 1000 + ms gives,
+	 * with the day number taken from the cache. */
+	*pT = (pDay->days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60) * 1000 +
+	      (int64_t)s * 1000 + ms;
+	return true;
+}
+
 void st__nmea_trailer(const char *z, const char *end, st_time_ms *pT,
                       const char **pzSrc, size_t *pnSrc)
 {
