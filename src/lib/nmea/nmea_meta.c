@@ -233,59 +233,72 @@ int st__nmea_pghp(const char *z, const char *star, st_time_ms *pT)
 	return 1;
 }
 
-/* 1..nMax digits at *pz ended by ',': the value, *pz moved past the comma;
- * -1 for anything else (then the general parser decides the line). The
- * caller guarantees a non-digit, non-comma byte ahead (the '*'), so no
- * read passes it. */
-static inline int short_field(const char **pz, int nMax)
+/* One or two digits at *pz ended by ',': the value, *pz moved past the
+ * comma; -1 for anything else (then the general parser decides the line).
+ * The caller guarantees a non-digit, non-comma byte ahead (the '*'), and
+ * no byte is read past the first non-digit, so no read passes it. */
+static inline int field12(const char **pz)
 {
-	const char *p = *pz;
-	unsigned v = (unsigned)(unsigned char)p[0] - '0';
-	if (v > 9)
+	const unsigned char *p = (const unsigned char *)*pz;
+	unsigned a = p[0] - (unsigned)'0';
+	if (a > 9)
 		return -1;
-	int i = 1;
-	for (; i < nMax; i++) {
-		unsigned d = (unsigned)(unsigned char)p[i] - '0';
-		if (d > 9)
-			break;
-		v = v * 10 + d;
-	}
-	if (p[i] != ',')
+	unsigned b = p[1] - (unsigned)'0';
+	unsigned two = b <= 9;
+	unsigned v = two ? a * 10 + b : a;
+	p += 1 + two;
+	if (*p != ',')
 		return -1;
-	*pz = p + i + 1;
+	*pz = (const char *)p + 1;
 	return (int)v;
 }
 
 bool st__nmea_pghp_fast(const char *z, const char *star, st__nmea_day *pDay,
                         st_time_ms *pT)
 {
-	const char *p = z;
-	int y = short_field(&p, 4);
-	int mo = short_field(&p, 2);
-	int d = short_field(&p, 2);
-	int h = short_field(&p, 2);
-	int mi = short_field(&p, 2);
-	int s = short_field(&p, 2);
-	/* The millisecond field may end the sentence. */
-	int ms = -1;
-	unsigned v = (unsigned)(unsigned char)p[0] - '0';
-	if (v <= 9) {
-		int i = 1;
-		for (; i < 3; i++) {
-			unsigned dg = (unsigned)(unsigned char)p[i] - '0';
-			if (dg > 9)
-				break;
-			v = v * 10 + dg;
+	const unsigned char *u = (const unsigned char *)z;
+	/* The year: four digits and a comma (shorter or longer years are
+	 * out of range or zero-padded: the general parser's). */
+	unsigned y0 = u[0] - (unsigned)'0', y1 = u[1] - (unsigned)'0', y2 = u[2] - (unsigned)'0', y3 = u[3] - (unsigned)'0';
+	if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || u[4] != ',')
+		return false;
+	int y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+	const char *p = z + 5;
+	int mo = field12(&p);
+	if (mo < 1 || mo > 12)
+		return false;
+	int d = field12(&p);
+	if (d < 1 || d > 31)
+		return false;
+	int h = field12(&p);
+	if (h < 0 || h > 23)
+		return false;
+	int mi = field12(&p);
+	if (mi < 0 || mi > 59)
+		return false;
+	int s = field12(&p);
+	if (s < 0 || s > 60 || y < 1970)
+		return false;
+	/* The milliseconds: one to three digits, which may end the
+	 * sentence. */
+	u = (const unsigned char *)p;
+	unsigned ms = u[0] - (unsigned)'0';
+	if (ms > 9)
+		return false;
+	unsigned m1 = u[1] - (unsigned)'0';
+	if (m1 <= 9) {
+		ms = ms * 10 + m1;
+		unsigned m2 = u[2] - (unsigned)'0';
+		if (m2 <= 9) {
+			ms = ms * 10 + m2;
+			p++;
 		}
-		p += i;
-		ms = (int)v;
+		p++;
 	}
-	/* Out-of-range values (and the -1s) are for the general parser to
-	 * reject; so is any '*' before the last one, which would move the
-	 * checksum. */
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
-	    mi < 0 || mi > 59 || s < 0 || s > 60 || ms < 0 ||
-	    (p != star && (*p != ',' || st__nmea_find(p, star, '*') != star)))
+	p++;
+	/* Anything but a comma or the '*' after it is for the general parser;
+	 * so is a '*' before the last one, which would move the checksum. */
+	if (p != star && (*p != ',' || st__nmea_find(p, star, '*') != star))
 		return false;
 	int32_t key = y * 512 + mo * 32 + d;
 	if (pDay->key != key) {
