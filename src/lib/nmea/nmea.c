@@ -45,7 +45,7 @@ struct st_nmea {
 	char zPendSrc[MAX_SRC];
 	unsigned nUsed;
 	uint64_t oldest;        /* no used slot's lastLine is below this */
-	st__nmea_day day;       /* the $PGHP fast path's last date */
+	st__nmea_clock clock;   /* what the $PGHP fast path remembers */
 	bool bReference;        /* general parser only (st__nmea_reference) */
 	st_ais_msg scratch;     /* when the caller passes no output */
 	slot aSlot[ST_NMEA_SLOTS];
@@ -387,13 +387,13 @@ static bool parse_fields(const char *p, const char *star, sentence *S)
 		S->channel = *p++;
 	}
 	p++;
-	const char *comma = memchr(p, ',', (size_t)(star - p));
-	if (!comma || comma == p || star - comma != 2 || comma[1] < '0' ||
-	    comma[1] > '5')
+	/* The payload runs to the comma before the fill digit; a comma (or
+	 * any other byte) inside it fails the armour test. */
+	if (star - p < 3 || star[-2] != ',' || star[-1] < '0' || star[-1] > '5')
 		return false;
 	S->zPay = p;
-	S->nPay = (size_t)(comma - p);
-	S->fill = (unsigned)(comma[1] - '0');
+	S->nPay = (size_t)(star - 2 - p);
+	S->fill = (unsigned)(star[-1] - '0');
 	return st__nmea_armour_ok(S->zPay, S->nPay);
 }
 
@@ -434,7 +434,7 @@ static bool pghp_fast(st_nmea *dec, const char *z, const char *end)
 	st_time_ms t;
 	if (n < 28 || memcmp(z, "$PGHP,1,", 8) != 0 || end[-3] != '*' ||
 	    (int)st__nmea_xor(z + 1, n - 4) != st__nmea_hex2(end - 2) ||
-	    !st__nmea_pghp_fast(z + 8, end - 3, &dec->day, &t))
+	    !st__nmea_pghp_fast(z + 8, end - 3, &dec->clock, &t))
 		return false;
 	dec->bPending = true;
 	dec->tPending = t;

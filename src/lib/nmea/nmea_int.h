@@ -11,15 +11,60 @@
 #include <stdint.h>
 #include <string.h>
 #include "shiptrace/nmea.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define ST__ONES 0x0101010101010101ULL
 #define ST__HIGH 0x8080808080808080ULL
 
-/* XOR of n bytes, eight at a time: XOR is position-free, so the words are
- * folded into one byte at the end and the tail can land anywhere. */
+/* XOR of n bytes. XOR is position-free, so wide words are folded into one
+ * byte at the end; a tail shorter than a word is read as the last word of
+ * the range with the bytes before it shifted out (little-endian) or masked
+ * off (SSE2), so no byte loop runs once n reaches a word. */
 static inline unsigned st__nmea_xor(const char *z, size_t n)
 {
 	uint64_t acc = 0;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__SSE2__)
+	if (n >= 16) {
+		/* The 16-byte window at aMask + k is 0xff in its last k
+		 * bytes: it keeps the k bytes of the last load not yet
+		 * counted. */
+		static const unsigned char aMask[32] = {
+			0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		};
+		__m128i v = _mm_setzero_si128();
+		size_t i = 0;
+		for (; i + 16 <= n; i += 16)
+			v = _mm_xor_si128(v, _mm_loadu_si128((const __m128i *)(const void *)(z + i)));
+		size_t k = n - i;
+		if (k) {
+			__m128i t = _mm_loadu_si128((const __m128i *)(const void *)(z + n - 16));
+			__m128i m = _mm_loadu_si128((const __m128i *)(const void *)(aMask + k));
+			v = _mm_xor_si128(v, _mm_and_si128(t, m));
+		}
+		v = _mm_xor_si128(v, _mm_srli_si128(v, 8));
+		acc = (uint64_t)_mm_cvtsi128_si64(v);
+		n = 0;
+	}
+#endif
+	if (n >= 8) {
+		uint64_t w;
+		size_t i = 0;
+		for (; i + 8 <= n; i += 8) {
+			memcpy(&w, z + i, 8);
+			acc ^= w;
+		}
+		if (i < n) {
+			memcpy(&w, z + n - 8, 8);
+			acc ^= w >> (8 * (8 - (n - i)));
+		}
+		n = 0;
+	}
+#endif
 	while (n >= 8) {
 		uint64_t w;
 		memcpy(&w, z, 8);
@@ -111,23 +156,17 @@ static inline const char *st__nmea_find(const char *z, const char *end, char c)
 	return z;
 }
 
-/* Two hex digits (either case: some feeds write lowercase checksums, which
- * carry the same information) as 0..255, or -1. */
+/* The value of each hex digit (either case: some feeds write lowercase
+ * checksums, which carry the same information) plus 0x100 for every other
+ * byte. */
+extern const uint16_t st__nmea_aHex[256];
+
+/* Two hex digits as 0..255, or -1. */
 static inline int st__nmea_hex2(const char *z)
 {
-	int v = 0;
-	for (int i = 0; i < 2; i++) {
-		unsigned char c = (unsigned char)z[i];
-		int d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			d = (c | 0x20) - 'a' + 10;
-		else
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
+	unsigned v = (unsigned)st__nmea_aHex[(unsigned char)z[0]] << 4 |
+	             st__nmea_aHex[(unsigned char)z[1]];
+	return v > 0xff ? -1 : (int)v;
 }
 
 /* What a tag block said. Pointers point into the line. */
@@ -158,21 +197,28 @@ int st__nmea_tagblock(const char *z, const char *end, st__nmea_tag *tag,
  * -1 when a type 1 record has a malformed date. */
 int st__nmea_pghp(const char *z, const char *star, st_time_ms *pT);
 
-/* The day number of the last date a $PGHP fast path saw: a feed's time
- * records change date once a day, so st_days_from_civil rarely runs. key
- * packs (year, month, day); 0 matches no date. */
-typedef struct st__nmea_day {
-	int32_t key;
+/* What the $PGHP fast path remembers of the records before: a feed's
+ * time records share their date for a day and their minute for many lines
+ * in a row, so the fields up to the minute ("yyyy,m,d,h,mi,", nPre bytes
+ * kept in aPre, 0 while there is none) are compared as two words instead
+ * of being read again, and st_days_from_civil runs once a day (dayKey
+ * packs year, month and day; 0 matches no date). */
+typedef struct st__nmea_clock {
+	uint64_t aPre[2];
+	uint64_t mask1;         /* the bytes of aPre[1] that are in it */
+	size_t nPre;
+	st_time_ms tMinute;     /* the time at the start of that minute */
+	int32_t dayKey;
 	int64_t days;
-} st__nmea_day;
+} st__nmea_clock;
 
 /* The fields of a type 1 $PGHP record in their usual shape, after
  * "$PGHP,1,": yyyy,m,d,h,m,s,ms with 1..2 digit fields and a 1..3 digit
  * ms, then ',' and more fields or the '*' at star (star must point at a
- * '*'). Returns true with *pT set to exactly what st__nmea_pghp gives;
- * false for any other shape or any value out of range, which the caller
- * leaves to the general parser. */
-bool st__nmea_pghp_fast(const char *z, const char *star, st__nmea_day *pDay,
+ * '*' at least 17 bytes after z). Returns true with *pT set to exactly
+ * what st__nmea_pghp gives; false for any other shape or any value out of
+ * range, which the caller leaves to the general parser. */
+bool st__nmea_pghp_fast(const char *z, const char *star, st__nmea_clock *pClk,
                         st_time_ms *pT);
 
 /* Test hook: with on, every line takes the general parser and none of the

@@ -7,6 +7,18 @@
 #include "shiptrace/time.h"
 #include "nmea/nmea_int.h"
 
+#define X16 0x100, 0x100, 0x100, 0x100, 0x100, 0x100, 0x100, 0x100, \
+            0x100, 0x100, 0x100, 0x100, 0x100, 0x100, 0x100, 0x100
+const uint16_t st__nmea_aHex[256] = {
+	X16, X16, X16,
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0x100, 0x100, 0x100, 0x100, 0x100, 0x100,
+	0x100, 10, 11, 12, 13, 14, 15, 0x100, 0x100, 0x100, 0x100, 0x100, 0x100, 0x100, 0x100, 0x100,
+	X16,
+	0x100, 10, 11, 12, 13, 14, 15, 0x100, 0x100, 0x100, 0x100, 0x100, 0x100, 0x100, 0x100, 0x100,
+	X16, X16, X16, X16, X16, X16, X16, X16, X16,
+};
+#undef X16
+
 /* Seconds below this, milliseconds from it: 1e11 s is the year 5138, 1e11
  * ms is 1973, so the two ranges real feeds use never meet. */
 #define MS_THRESHOLD 100000000000LL
@@ -253,35 +265,104 @@ static inline int field12(const char **pz)
 	return (int)v;
 }
 
-bool st__nmea_pghp_fast(const char *z, const char *star, st__nmea_day *pDay,
-                        st_time_ms *pT)
+/* Fields up to the minute, read in full: p is moved past the minute's
+ * comma and the minute's time returned, or -1. */
+static st_time_ms pghp_minute(const char **pz, st__nmea_clock *pClk)
 {
-	const unsigned char *u = (const unsigned char *)z;
+	const unsigned char *u = (const unsigned char *)*pz;
 	/* The year: four digits and a comma (shorter or longer years are
 	 * out of range or zero-padded: the general parser's). */
-	unsigned y0 = u[0] - (unsigned)'0', y1 = u[1] - (unsigned)'0', y2 = u[2] - (unsigned)'0', y3 = u[3] - (unsigned)'0';
+	unsigned y0 = u[0] - (unsigned)'0', y1 = u[1] - (unsigned)'0';
+	unsigned y2 = u[2] - (unsigned)'0', y3 = u[3] - (unsigned)'0';
 	if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || u[4] != ',')
-		return false;
+		return -1;
 	int y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
-	const char *p = z + 5;
+	const char *p = *pz + 5;
 	int mo = field12(&p);
-	if (mo < 1 || mo > 12)
-		return false;
+	if (mo < 1 || mo > 12 || y < 1970)
+		return -1;
 	int d = field12(&p);
 	if (d < 1 || d > 31)
-		return false;
+		return -1;
 	int h = field12(&p);
 	if (h < 0 || h > 23)
-		return false;
+		return -1;
 	int mi = field12(&p);
 	if (mi < 0 || mi > 59)
+		return -1;
+	int32_t key = y * 512 + mo * 32 + d;
+	if (pClk->dayKey != key) {
+		pClk->dayKey = key;
+		pClk->days = st_days_from_civil(y, mo, d);
+	}
+	*pz = p;
+	/* What st_time_from_civil(y, mo, d, h, mi, 0) gives, with the day
+	 * number from the cache. */
+	return (pClk->days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60) * 1000;
+}
+
+/* Whether a '*' is in [z, star). The 8 bytes before star are readable
+ * and hold no '*' before z (the caller read them as digits and commas), so
+ * the last word is read ending at star, overlapping the one before it,
+ * instead of byte by byte. */
+static bool has_star(const char *z, const char *star)
+{
+#if defined(__GNUC__)
+	const uint64_t pat = ST__ONES * '*';
+	uint64_t w, x, m = 0;
+	for (; star - z > 8; z += 8) {
+		memcpy(&w, z, 8);
+		x = w ^ pat;
+		m |= (x - ST__ONES) & ~x & ST__HIGH;
+	}
+	memcpy(&w, star - 8, 8);
+	x = w ^ pat;
+	m |= (x - ST__ONES) & ~x & ST__HIGH;
+	return m != 0;
+#else
+	return st__nmea_find(z, star, '*') != star;
+#endif
+}
+
+bool st__nmea_pghp_fast(const char *z, const char *star, st__nmea_clock *pClk,
+                        st_time_ms *pT)
+{
+	const char *p = z;
+	st_time_ms tMinute;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w0, w1;
+	memcpy(&w0, z, 8);
+	memcpy(&w1, z + 8, 8);
+	if (pClk->nPre &&
+	    ((w0 ^ pClk->aPre[0]) | ((w1 ^ pClk->aPre[1]) & pClk->mask1)) == 0) {
+		/* The same bytes as a record already read in full. */
+		p += pClk->nPre;
+		tMinute = pClk->tMinute;
+	} else {
+		tMinute = pghp_minute(&p, pClk);
+		if (tMinute < 0)
+			return false;
+		size_t nPre = (size_t)(p - z);
+		pClk->nPre = 0;
+		if (nPre <= 16) {
+			pClk->mask1 = nPre == 16 ? ~0ULL : (1ULL << (8 * (nPre - 8))) - 1;
+			pClk->aPre[0] = w0;
+			pClk->aPre[1] = w1 & pClk->mask1;
+			pClk->nPre = nPre;
+			pClk->tMinute = tMinute;
+		}
+	}
+#else
+	tMinute = pghp_minute(&p, pClk);
+	if (tMinute < 0)
 		return false;
+#endif
 	int s = field12(&p);
-	if (s < 0 || s > 60 || y < 1970)
+	if (s < 0 || s > 60)
 		return false;
 	/* The milliseconds: one to three digits, which may end the
 	 * sentence. */
-	u = (const unsigned char *)p;
+	const unsigned char *u = (const unsigned char *)p;
 	unsigned ms = u[0] - (unsigned)'0';
 	if (ms > 9)
 		return false;
@@ -298,17 +379,9 @@ bool st__nmea_pghp_fast(const char *z, const char *star, st__nmea_day *pDay,
 	p++;
 	/* Anything but a comma or the '*' after it is for the general parser;
 	 * so is a '*' before the last one, which would move the checksum. */
-	if (p != star && (*p != ',' || st__nmea_find(p, star, '*') != star))
+	if (p != star && (*p != ',' || has_star(p, star)))
 		return false;
-	int32_t key = y * 512 + mo * 32 + d;
-	if (pDay->key != key) {
-		pDay->key = key;
-		pDay->days = st_days_from_civil(y, mo, d);
-	}
-	/* What st_time_from_civil(y, mo, d, h, mi, 0) + s * 1000 + ms gives,
-	 * with the day number taken from the cache. */
-	*pT = (pDay->days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60) * 1000 +
-	      (int64_t)s * 1000 + ms;
+	*pT = tMinute + (int64_t)s * 1000 + ms;
 	return true;
 }
 
