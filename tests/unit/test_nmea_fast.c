@@ -7,8 +7,10 @@
  * NMEA file in ../shared/data/ais, then systematic mutations of real and
  * built lines (every byte replaced, deleted or duplicated, with and without
  * the checksums made right again), then $PGHP dates across month, year,
- * leap-day and century boundaries whose times are also checked against
- * st_time_from_civil. */
+ * leap-day and century boundaries and records that repeat or change
+ * their minute, whose times are also checked against st_time_from_civil.
+ * The checksum and hex helpers are checked against their byte-at-a-time
+ * definitions. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -441,12 +443,96 @@ static void test_pghp_dates(void **state)
 	pair_close(&p);
 }
 
+/* The checksum at every length to 100 and alignment (the 16-byte, 8-byte
+ * and byte paths, and the masked or shifted tail of each) against the
+ * byte-at-a-time definition; the hex table against the digits' values. */
+static void test_checksum_helpers(void **state)
+{
+	(void)state;
+	char buf[128];
+	uint32_t r = 12345;
+	for (int round = 0; round < 20; round++) {
+		for (size_t i = 0; i < sizeof buf; i++) {
+			r = r * 1103515245u + 12345u;
+			buf[i] = (char)(r >> 16);
+		}
+		for (size_t off = 0; off < 16; off++) {
+			for (size_t n = 0; off + n <= 100; n++) {
+				unsigned x = 0;
+				for (size_t i = 0; i < n; i++)
+					x ^= (unsigned char)buf[off + i];
+				assert_int_equal(st__nmea_xor(buf + off, n), x);
+			}
+		}
+	}
+	for (int a = 0; a < 256; a++) {
+		for (int b = 0; b < 256; b++) {
+			char z[2] = {(char)a, (char)b};
+			int va = a >= '0' && a <= '9' ? a - '0' : (a | 0x20) >= 'a' && (a | 0x20) <= 'f' ? (a | 0x20) - 'a' + 10 : -1;
+			int vb = b >= '0' && b <= '9' ? b - '0' : (b | 0x20) >= 'a' && (b | 0x20) <= 'f' ? (b | 0x20) - 'a' + 10 : -1;
+			assert_int_equal(st__nmea_hex2(z), va < 0 || vb < 0 ? -1 : va * 16 + vb);
+		}
+	}
+}
+
+/* Records that share their fields up to the minute with the one before
+ * (which the fast path does not read again) and records that differ from
+ * it in a single byte of those fields, including a shorter field whose
+ * comma sits where a digit was. */
+static void test_pghp_minute_reuse(void **state)
+{
+	(void)state;
+	static const char *const azBody[] = {
+		"PGHP,1,2010,6,11,11,46,11,929,244,0,,1,72",
+		"PGHP,1,2010,6,11,11,46,12,5",
+		"PGHP,1,2010,6,11,11,46,60,999,1",
+		"PGHP,1,2010,6,11,11,4,12,5",
+		"PGHP,1,2010,6,11,11,47,12,5",
+		"PGHP,1,2010,6,11,11,47,61,5",
+		"PGHP,1,2010,6,11,1,47,12,5",
+		"PGHP,1,2010,6,1,11,47,12,5",
+		"PGHP,1,2010,6,11,11,47,12,5",
+		"PGHP,1,2010,6,11,11,47,,5",
+		"PGHP,1,2011,6,11,11,47,12,5",
+		"PGHP,1,2010,7,11,11,47,12,5",
+		"PGHP,1,2010,6,11,11,47,12,5",
+		"PGHP,1,2010,6,11,11,47,1,5",
+		"PGHP,1,2010,06,11,11,47,12,5",
+		"PGHP,1,2010,6,11,11,47,12,5",
+		"PGHP,1,2010,12,31,23,59,12,5",
+		"PGHP,1,2010,12,31,23,59,59,999",
+		"PGHP,1,2010,12,31,23,5,59,999",
+		"PGHP,1,2010,12,31,23,59,59,1000",
+		"PGHP,1,2010,12,31,23,59,59,99",
+		"PGHP,1,2010,12,31,23,59,59*",
+	};
+	pair p;
+	pair_open(&p);
+	char line[160];
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < sizeof azBody / sizeof azBody[0]; i++) {
+			size_t k = pass ? sizeof azBody / sizeof azBody[0] - 1 - i : i;
+			mk(line, sizeof line, "$", azBody[k]);
+			pair_feed_str(&p, line);
+			pair_feed_str(&p, BARE);
+			int y, mo, d, h, mi, sec, ms;
+			if (p.fast.rc == ST_OK && p.ref.rc == ST_OK &&
+			    sscanf(azBody[k], "PGHP,1,%d,%d,%d,%d,%d,%d,%d", &y, &mo, &d, &h, &mi, &sec, &ms) == 7 &&
+			    mi < 60 && sec <= 60 && ms < 1000)
+				assert_true(p.fast.meta.t == st_time_from_civil(y, mo, d, h, mi, sec + ms / 1000.0));
+		}
+	}
+	pair_close(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shared_corpora),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_pghp_dates),
+		cmocka_unit_test(test_pghp_minute_reuse),
+		cmocka_unit_test(test_checksum_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
