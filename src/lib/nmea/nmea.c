@@ -13,6 +13,17 @@
 #include "shiptrace/nmea.h"
 #include "nmea/nmea_int.h"
 
+/* The fast path for the commonest line is inlined into st_nmea_feed and
+ * the others kept out of it, so that the function every line enters saves
+ * few registers and sets up a small frame. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#define HOT_INLINE inline __attribute__((always_inline))
+#else
+#define NOINLINE
+#define HOT_INLINE inline
+#endif
+
 /* Longest source kept: what st_nmea_meta.source holds. */
 #define MAX_SRC 31
 
@@ -403,9 +414,10 @@ static bool parse_fields(const char *p, const char *star, sentence *S)
  * character outside it (ais.h); on any failure nothing has been counted and
  * the general parser decides the line, so this path only ever accepts and
  * every line gets the same bucket whichever path it took. */
-static bool fast_single(st_nmea *dec, uint64_t iLine, const char *z,
-                        const char *end, const linectx *L, st_ais_msg *out,
-                        st_nmea_meta *meta)
+static HOT_INLINE bool fast_single(st_nmea *dec, uint64_t iLine,
+                                   const char *z, const char *end,
+                                   const linectx *L, st_ais_msg *out,
+                                   st_nmea_meta *meta)
 {
 	size_t n = (size_t)(end - z);
 	if (n < 20 || z[0] != '!' || end[-3] != '*' || end[-5] != ',' ||
@@ -428,7 +440,7 @@ static bool fast_single(st_nmea *dec, uint64_t iLine, const char *z,
  * over the whole line, then the date fields read in place
  * (st__nmea_pghp_fast). Like fast_single it only ever accepts, with what
  * the general parser would do for the line; anything else is left to it. */
-static bool pghp_fast(st_nmea *dec, const char *z, const char *end)
+static NOINLINE bool pghp_fast(st_nmea *dec, const char *z, const char *end)
 {
 	size_t n = (size_t)(end - z);
 	st_time_ms t;
@@ -467,7 +479,7 @@ static st_status single(st_nmea *dec, uint64_t iLine, const char *zPay,
  * general parser would give it (held, orphaned, decoded or rejected by
  * st_ais_decode); *pRc is the status. A line that fails them is left to
  * the general parser with nothing counted. */
-static bool fast_frag(st_nmea *dec, uint64_t iLine, const char *z,
+static NOINLINE bool fast_frag(st_nmea *dec, uint64_t iLine, const char *z,
                       const char *end, const linectx *L, const char *zLine,
                       size_t nLine, st_ais_msg *out, st_nmea_meta *meta,
                       st_reject *pRej, st_status *pRc)
@@ -499,7 +511,7 @@ static bool fast_frag(st_nmea *dec, uint64_t iLine, const char *z,
  * source and group, the pending ones where the block has none). Returns
  * false, having counted nothing, for anything else: a bad or tolerated
  * block checksum, a second block, a sentence the fast paths refuse. */
-static bool tag_fast(st_nmea *dec, uint64_t iLine, const char *z,
+static NOINLINE bool tag_fast(st_nmea *dec, uint64_t iLine, const char *z,
                      const char *end, size_t nLine, st_ais_msg *out,
                      st_nmea_meta *meta, st_reject *pRej, st_status *pRc)
 {
@@ -547,10 +559,7 @@ static bool tag_fast(st_nmea *dec, uint64_t iLine, const char *z,
 
 /* Kept out of line so that st_nmea_feed stays a small function for the
  * fast path (its register saves and stack frame are paid on every line). */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static st_status general(st_nmea *dec, uint64_t iLine, const char *zLine,
+static NOINLINE st_status general(st_nmea *dec, uint64_t iLine, const char *zLine,
                          const char *end, size_t nLine, st_ais_msg *out,
                          st_nmea_meta *meta, st_reject *pRej)
 {
