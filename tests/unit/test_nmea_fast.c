@@ -9,8 +9,8 @@
  * the checksums made right again), then $PGHP dates across month, year,
  * leap-day and century boundaries and records that repeat or change
  * their minute, whose times are also checked against st_time_from_civil.
- * The checksum and hex helpers are checked against their byte-at-a-time
- * definitions. */
+ * The checksum, armour and hex helpers are checked against their
+ * byte-at-a-time definitions. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -444,8 +444,9 @@ static void test_pghp_dates(void **state)
 }
 
 /* The checksum at every length to 100 and alignment (the 16-byte, 8-byte
- * and byte paths, and the masked or shifted tail of each) against the
- * byte-at-a-time definition; the hex table against the digits' values. */
+ * and byte paths, and the masked or shifted tail of each) and the armour
+ * test against their byte-at-a-time definitions; the hex table against
+ * the digits' values. */
 static void test_checksum_helpers(void **state)
 {
 	(void)state;
@@ -462,6 +463,19 @@ static void test_checksum_helpers(void **state)
 				for (size_t i = 0; i < n; i++)
 					x ^= (unsigned char)buf[off + i];
 				assert_int_equal(st__nmea_xor(buf + off, n), x);
+			}
+		}
+	}
+	/* The armour test: every byte value at every position of every
+	 * length to 80, among good characters of both ranges. */
+	for (int c = 0; c < 256; c++) {
+		bool good = (c >= '0' && c <= 'W') || (c >= '`' && c <= 'w');
+		for (size_t n = 1; n <= 80; n++) {
+			for (size_t pos = 0; pos < n; pos++) {
+				for (size_t i = 0; i < n; i++)
+					buf[i] = i % 2 ? '0' + (char)(i % 40) : '`' + (char)(i % 24);
+				buf[pos] = (char)c;
+				assert_int_equal(st__nmea_armour_ok(buf, n), good);
 			}
 		}
 	}

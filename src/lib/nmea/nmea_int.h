@@ -115,6 +115,27 @@ static inline bool st__nmea_armour_char(unsigned char c)
  * one before it instead of falling back to a byte loop. */
 static inline bool st__nmea_armour_ok(const char *z, size_t n)
 {
+#if defined(__SSE2__)
+	if (n >= 16) {
+		/* Signed compares: bytes from 128 up are negative, so below
+		 * '0' like the control characters. */
+		const __m128i lo1 = _mm_set1_epi8(47), hi1 = _mm_set1_epi8(88);
+		const __m128i lo2 = _mm_set1_epi8(95), hi2 = _mm_set1_epi8(120);
+		__m128i bad = _mm_setzero_si128();
+		for (size_t i = 0;; i += 16) {
+			if (i + 16 > n)
+				i = n - 16;
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(z + i));
+			__m128i in1 = _mm_and_si128(_mm_cmpgt_epi8(v, lo1), _mm_cmplt_epi8(v, hi1));
+			__m128i in2 = _mm_and_si128(_mm_cmpgt_epi8(v, lo2), _mm_cmplt_epi8(v, hi2));
+			bad = _mm_or_si128(bad, _mm_andnot_si128(_mm_or_si128(in1, in2),
+			                                         _mm_set1_epi8(-1)));
+			if (i + 16 == n)
+				break;
+		}
+		return _mm_movemask_epi8(bad) == 0;
+	}
+#endif
 	if (n < 8) {
 		unsigned char bad = 0;
 		for (size_t i = 0; i < n; i++)
