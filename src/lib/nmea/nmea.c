@@ -522,7 +522,15 @@ static NOINLINE bool tag_fast(st_nmea *dec, uint64_t iLine, const char *z,
 		/* The block is "c:<epoch>" alone when the epoch ends at a '*'
 		 * followed by two hex digits and the closing backslash. */
 		const char *ve;
-		L.t = st__nmea_epoch(z + 3, end, &ve);
+		int64_t e = st__nmea_digits8(z + 3);
+		if (e >= 0 && (unsigned)(z[11] - '0') <= 9 &&
+		    (unsigned)(z[12] - '0') <= 9 && z[13] == '*') {
+			/* Ten digits: seconds, as st__nmea_epoch reads them. */
+			L.t = ((e * 10 + (z[11] - '0')) * 10 + (z[12] - '0')) * 1000;
+			ve = z + 13;
+		} else {
+			L.t = st__nmea_epoch(z + 3, end, &ve);
+		}
 		if (L.t == ST_TIME_NONE || end - ve < 24 || ve[0] != '*' ||
 		    ve[3] != '\\' ||
 		    (int)st__nmea_xor(z + 1, (size_t)(ve - z - 1)) != st__nmea_hex2(ve + 1))

@@ -190,6 +190,33 @@ static inline int st__nmea_hex2(const char *z)
 	return v > 0xff ? -1 : (int)v;
 }
 
+/* Eight ASCII digits at z as a number, or -1 if any is not a digit.
+ * Little-endian word arithmetic: pairs, then quads, then the two halves
+ * (the usual SWAR digit folding); a byte loop elsewhere. */
+static inline int64_t st__nmea_digits8(const char *z)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w;
+	memcpy(&w, z, 8);
+	if ((w & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL ||
+	    ((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL)
+		return -1;
+	w -= 0x3030303030303030ULL;
+	w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFULL;
+	w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFULL;
+	w = (w * 10000 + (w >> 32)) & 0xFFFFFFFFULL;
+	return (int64_t)w;
+#else
+	int64_t v = 0;
+	for (int i = 0; i < 8; i++) {
+		if (z[i] < '0' || z[i] > '9')
+			return -1;
+		v = v * 10 + (z[i] - '0');
+	}
+	return v;
+#endif
+}
+
 /* What a tag block said. Pointers point into the line. */
 typedef struct st__nmea_tag {
 	st_time_ms t;           /* c:, ST_TIME_NONE when absent */

@@ -23,33 +23,6 @@ const uint16_t st__nmea_aHex[256] = {
  * ms is 1973, so the two ranges real feeds use never meet. */
 #define MS_THRESHOLD 100000000000LL
 
-/* Eight ASCII digits at z as a number, or -1 if any is not a digit.
- * Little-endian word arithmetic: pairs, then quads, then the two halves
- * (the usual SWAR digit folding); a byte loop elsewhere. */
-static int64_t eight_digits(const char *z)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t w;
-	memcpy(&w, z, 8);
-	if ((w & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL ||
-	    ((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL)
-		return -1;
-	w -= 0x3030303030303030ULL;
-	w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFULL;
-	w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFULL;
-	w = (w * 10000 + (w >> 32)) & 0xFFFFFFFFULL;
-	return (int64_t)w;
-#else
-	int64_t v = 0;
-	for (int i = 0; i < 8; i++) {
-		if (z[i] < '0' || z[i] > '9')
-			return -1;
-		v = v * 10 + (z[i] - '0');
-	}
-	return v;
-#endif
-}
-
 st_time_ms st__nmea_epoch(const char *z, const char *end, const char **pzEnd)
 {
 	const char *p = z;
@@ -58,7 +31,7 @@ st_time_ms st__nmea_epoch(const char *z, const char *end, const char **pzEnd)
 	/* Epochs have ten digits (thirteen in milliseconds): take the first
 	 * eight in one step when they are there. */
 	if (end - p >= 8) {
-		int64_t e = eight_digits(p);
+		int64_t e = st__nmea_digits8(p);
 		if (e >= 0) {
 			v = e;
 			nDigit = 8;
