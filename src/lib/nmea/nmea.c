@@ -204,7 +204,8 @@ static inline void small_copy(char *zDst, const char *zSrc, size_t n)
 	}
 }
 
-static void copy_src(char *zDst, size_t nDst, const char *zSrc, size_t nSrc)
+static HOT_INLINE void copy_src(char *zDst, size_t nDst, const char *zSrc,
+                                size_t nSrc)
 {
 	if (nSrc > nDst - 1)
 		nSrc = nDst - 1; /* longer than any real station name */
@@ -212,8 +213,9 @@ static void copy_src(char *zDst, size_t nDst, const char *zSrc, size_t nSrc)
 	zDst[nSrc] = 0;
 }
 
-static void fill_meta(st_nmea_meta *m, st_time_ms t, const char *zSrc,
-                      size_t nSrc, const char *talker, char channel, bool own)
+static HOT_INLINE void fill_meta(st_nmea_meta *m, st_time_ms t,
+                                  const char *zSrc, size_t nSrc,
+                                  const char *talker, char channel, bool own)
 {
 	m->t = t;
 	copy_src(m->source, sizeof m->source, zSrc, zSrc ? nSrc : 0);
@@ -224,7 +226,8 @@ static void fill_meta(st_nmea_meta *m, st_time_ms t, const char *zSrc,
 	m->own = own;
 }
 
-static void count_message(st_nmea *dec, const st_ais_msg *out, unsigned nSentence)
+static HOT_INLINE void count_message(st_nmea *dec, const st_ais_msg *out,
+                                     unsigned nSentence)
 {
 	dec->stats.messages++;
 	dec->stats.msg_sentences += nSentence;
