@@ -438,8 +438,20 @@ static void test_pending_time(void **state)
 	snprintf(t, sizeof t, "%s,rSTA,1325394060", b);
 	assert_int_equal(feed(d, t), ST_OK);
 	assert_true(R.meta.t == 1325394060000LL);
+	/* Also when the trailer happens to end like a checksum ("*hh"), and
+	 * for the source too. */
+	char t2[400];
+	assert_int_equal(feed(d, "$PGHP,1,2010,6,11,11,46,11,929,244,0,,1,72*21"), ST_EAGAIN);
+	snprintf(t2, sizeof t2, "%s,1325394060,x*00", b);
+	assert_int_equal(feed(d, t2), ST_OK);
+	assert_true(R.meta.t == 1325394060000LL);
+	assert_int_equal(feed(d, mktag(t, sizeof t, "s:lone,c:1354719388", "")), ST_EAGAIN);
+	snprintf(t2, sizeof t2, "%s,rSTA,1325394060,x*00", b);
+	assert_int_equal(feed(d, t2), ST_OK);
+	assert_true(R.meta.t == 1325394060000LL);
+	assert_string_equal(R.meta.source, "STA");
 	const st_nmea_stats *s = st_nmea_get_stats(d);
-	assert_int_equal(s->meta_lines, 5);
+	assert_int_equal(s->meta_lines, 7);
 	assert_int_equal(s->rejected[ST_REJ_MALFORMED], 1);
 	assert_identity(d);
 	st_nmea_free(d);

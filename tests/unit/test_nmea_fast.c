@@ -325,6 +325,7 @@ static void test_mutations(void **state)
 		{NULL, "!", "AIVDM,2,2,4,A,R0EQCP000000000,2", ""},
 		{NULL, "!", "AIVDM,2,1,4,A,539LiHP2;42`@pE<000<tq@V1<TpL4000000001?1SV@@73R0J0TQCAD,0", ""},
 		{NULL, "!", "AIVDM,1,1,,B,14pWHb?P03rwO<F:RQOnROw<25bd,0", ",rSTA,1357134218"},
+		{NULL, "!", "AIVDM,1,1,,B,14pWHb?P03rwO<F:RQOnROw<25bd,0", ",rSTA,1357134218,x*00"},
 		{"c:1565218798", "!", "BSVDM,1,1,,A,13mb9U0P00PRk8fT5nw>4?wj2006,0", ""},
 		{"c:1418172113456", "!", "ABVDM,1,1,,B,13mb9U0P00PRk8fT5nw>4?wj2006,0", "\r\n"},
 		{"c:1418172113.25", "!", "AIVDM,2,2,4,A,R0EQCP000000000,2", ""},

@@ -631,15 +631,16 @@ static NOINLINE st_status general(st_nmea *dec, uint64_t iLine, const char *zLin
 		return reject(dec, iLine, ST_REJ_UNPARSEABLE, zLine, nLine, pRej);
 	if (end - p >= 20 && end[-3] == '*' && !dec->bReference) {
 		/* The common tag-block line, e.g. \c:1565218798*53\!BSVDM...
-		 * (the pending metadata is applied again below, harmlessly,
-		 * if this is not it). */
-		if (bPending && L.t == ST_TIME_NONE)
-			L.t = dec->tPending;
-		if (bPending && !L.zSrc && dec->nPendSrc) {
-			L.zSrc = dec->zPendSrc;
-			L.nSrc = dec->nPendSrc;
+		 * The pending metadata goes into a copy: if this is not such a
+		 * line, a USCG trailer below must still come before it. */
+		linectx L1 = L;
+		if (bPending && L1.t == ST_TIME_NONE)
+			L1.t = dec->tPending;
+		if (bPending && !L1.zSrc && dec->nPendSrc) {
+			L1.zSrc = dec->zPendSrc;
+			L1.nSrc = dec->nPendSrc;
 		}
-		if (fast_single(dec, iLine, p, end, &L, out, meta))
+		if (fast_single(dec, iLine, p, end, &L1, out, meta))
 			return ST_OK;
 	}
 
