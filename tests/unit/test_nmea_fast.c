@@ -249,9 +249,9 @@ static void feed_in_context(pair *p, const char *z, size_t n, int iCtx)
  * every range the parsers test, letters, blanks and a high byte. */
 static const char azSubst[] = ",*\\!$:.-0123456789ACDMOVZagsc @\t\x80";
 
-/* Mutates zBody of the seed at every position (replace with each byte
- * above, delete, duplicate) and feeds each result, reassembled with good
- * checksums, and also the assembled seed itself mutated raw. */
+/* Mutates one part of the seed at every position (replace with each byte
+ * above, delete, duplicate; append each byte) and feeds each result,
+ * reassembled with good checksums. */
 static void mutate_part(pair *p, const seed *s, int iPart, int *piCtx)
 {
 	const char *zOrig = iPart == 0 ? s->zTag : iPart == 1 ? s->zBody : s->zAfter;
@@ -259,28 +259,28 @@ static void mutate_part(pair *p, const seed *s, int iPart, int *piCtx)
 		return;
 	size_t n = strlen(zOrig);
 	char zMut[600], line[1400];
+	/* At each position k runs over: replace with azSubst[k], delete,
+	 * duplicate; at the end: append azSubst[k]. */
+	const size_t nSubst = sizeof azSubst - 1;
 	for (size_t i = 0; i <= n; i++) {
-		for (size_t k = 0; k < sizeof azSubst + 1; k++) {
-			/* k < sizeof azSubst - 1: replace; then delete; then
-			 * duplicate. */
-			if (i == n && k < sizeof azSubst)
-				continue;
-			memcpy(zMut, zOrig, i);
+		for (size_t k = 0; k < nSubst + 2; k++) {
 			size_t m = i;
-			if (k < sizeof azSubst - 1) {
+			memcpy(zMut, zOrig, i);
+			if (i == n) {
+				if (k >= nSubst)
+					continue;
+				zMut[m++] = azSubst[k];
+			} else if (k < nSubst) {
 				zMut[m++] = azSubst[k];
 				memcpy(zMut + m, zOrig + i + 1, n - i - 1);
 				m += n - i - 1;
-			} else if (k == sizeof azSubst - 1) {
-				if (i == n)
-					continue;
+			} else if (k == nSubst) {
 				memcpy(zMut + m, zOrig + i + 1, n - i - 1);
 				m += n - i - 1;
 			} else {
-				size_t j = i < n ? i : n - 1;
-				zMut[m++] = zOrig[j];
-				memcpy(zMut + m, zOrig + j, n - j);
-				m += n - j;
+				zMut[m++] = zOrig[i];
+				memcpy(zMut + m, zOrig + i, n - i);
+				m += n - i;
 			}
 			zMut[m] = 0;
 			assemble(line, sizeof line, iPart == 0 ? zMut : s->zTag, s->zLead,
@@ -290,6 +290,8 @@ static void mutate_part(pair *p, const seed *s, int iPart, int *piCtx)
 	}
 }
 
+/* The assembled line itself: every byte replaced by each byte above or
+ * deleted, and the line cut short at every length. */
 static void mutate_raw(pair *p, const char *zLine, int *piCtx)
 {
 	size_t n = strlen(zLine);
