@@ -3,10 +3,12 @@
  * checksums, validates the AIS fields, reassembles multi-sentence messages
  * in a fixed table inside the decoder and hands complete payloads to
  * st_ais_decode(). Every line fed is counted in exactly one bucket of
- * st_nmea_stats. The common `!AIVDM,1,1,,A,...,0*hh` line takes a fast
- * path of fixed-offset checks and word-at-a-time checksum and armour tests;
- * anything it does not recognise falls through to the general parser, which
- * gives the same answer for every line the fast path accepts. */
+ * st_nmea_stats. The common lines take fast paths (a bare single sentence,
+ * other bare sentences and fragments, $PGHP time records, a sentence behind
+ * one tag block) with fixed-offset checks and wide checksum and armour
+ * tests; anything they do not recognise falls through to the general
+ * parser, which gives the same answer for every line they accept
+ * (tests/unit/test_nmea_fast.c compares the two line by line). */
 #include <stdlib.h>
 #include <string.h>
 #include "shiptrace/ais.h"
@@ -483,9 +485,10 @@ static st_status single(st_nmea *dec, uint64_t iLine, const char *zPay,
  * st_ais_decode); *pRc is the status. A line that fails them is left to
  * the general parser with nothing counted. */
 static NOINLINE bool fast_frag(st_nmea *dec, uint64_t iLine, const char *z,
-                      const char *end, const linectx *L, const char *zLine,
-                      size_t nLine, st_ais_msg *out, st_nmea_meta *meta,
-                      st_reject *pRej, st_status *pRc)
+                               const char *end, const linectx *L,
+                               const char *zLine, size_t nLine,
+                               st_ais_msg *out, st_nmea_meta *meta,
+                               st_reject *pRej, st_status *pRc)
 {
 	size_t n = (size_t)(end - z);
 	sentence S;
@@ -515,8 +518,9 @@ static NOINLINE bool fast_frag(st_nmea *dec, uint64_t iLine, const char *z,
  * false, having counted nothing, for anything else: a bad or tolerated
  * block checksum, a second block, a sentence the fast paths refuse. */
 static NOINLINE bool tag_fast(st_nmea *dec, uint64_t iLine, const char *z,
-                     const char *end, size_t nLine, st_ais_msg *out,
-                     st_nmea_meta *meta, st_reject *pRej, st_status *pRc)
+                              const char *end, size_t nLine, st_ais_msg *out,
+                              st_nmea_meta *meta, st_reject *pRej,
+                              st_status *pRc)
 {
 	linectx L = {ST_TIME_NONE, NULL, 0, false, 0};
 	const char *p;
@@ -570,9 +574,10 @@ static NOINLINE bool tag_fast(st_nmea *dec, uint64_t iLine, const char *z,
 
 /* Kept out of line so that st_nmea_feed stays a small function for the
  * fast path (its register saves and stack frame are paid on every line). */
-static NOINLINE st_status general(st_nmea *dec, uint64_t iLine, const char *zLine,
-                         const char *end, size_t nLine, st_ais_msg *out,
-                         st_nmea_meta *meta, st_reject *pRej)
+static NOINLINE st_status general(st_nmea *dec, uint64_t iLine,
+                                  const char *zLine, const char *end,
+                                  size_t nLine, st_ais_msg *out,
+                                  st_nmea_meta *meta, st_reject *pRej)
 {
 	const char *p = zLine;
 	linectx L = {ST_TIME_NONE, NULL, 0, false, 0};

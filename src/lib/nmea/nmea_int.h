@@ -1,8 +1,9 @@
-/* Shared internals of the NMEA decoder: the word-at-a-time checksum and
- * payload-armour checks the hot path inlines, and the parsers for the
- * receive metadata that travels around a sentence (IEC 61162-1 tag blocks,
- * Gatehouse $PGHP, USCG trailers, leading epochs), kept apart from the
- * framing and reassembly in nmea.c. */
+/* Shared internals of the NMEA decoder: the checksum, payload-armour and
+ * digit helpers the fast paths inline (SSE2 or 64-bit words, with byte
+ * loops elsewhere), the parsers for the receive metadata that travels
+ * around a sentence (IEC 61162-1 tag blocks, Gatehouse $PGHP, USCG
+ * trailers, leading epochs), kept apart from the framing and reassembly in
+ * nmea.c, and the test hook that turns the fast paths off. */
 #ifndef SHIPTRACE_NMEA_INT_H
 #define SHIPTRACE_NMEA_INT_H
 

@@ -2,7 +2,9 @@
  * (\s:source,c:epoch,g:1-2-id*hh\), Gatehouse $PGHP time records, USCG
  * trailer fields after the checksum and bare epochs in front of a line.
  * Each parser reads its bytes once, never allocates and never writes into
- * the line; what it finds points back into the caller's buffer. */
+ * the line; what it finds points back into the caller's buffer. $PGHP has
+ * a second reader for its usual shape that reuses the previous record's
+ * minute and day (st__nmea_pghp_fast). */
 #include <string.h>
 #include "shiptrace/time.h"
 #include "nmea/nmea_int.h"
