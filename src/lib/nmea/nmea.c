@@ -211,7 +211,8 @@ static HOT_INLINE void copy_src(char *zDst, size_t nDst, const char *zSrc,
 {
 	if (nSrc > nDst - 1)
 		nSrc = nDst - 1; /* longer than any real station name */
-	small_copy(zDst, zSrc, nSrc);
+	if (nSrc) /* most lines carry no source */
+		small_copy(zDst, zSrc, nSrc);
 	zDst[nSrc] = 0;
 }
 

@@ -261,14 +261,124 @@ typedef struct st__nmea_clock {
 	int64_t days;
 } st__nmea_clock;
 
+/* The fields of a $PGHP record up to the minute ("yyyy,m,d,h,mi,") read
+ * in full, in the shape and ranges st__nmea_pghp_fast accepts: *pz is
+ * moved past the minute's comma and the minute's time returned (the day
+ * number from pClk's cache), or -1. */
+st_time_ms st__nmea_pghp_minute(const char **pz, st__nmea_clock *pClk);
+
+/* One or two digits at *pz ended by ',': the value, *pz moved past the
+ * comma; -1 for anything else (then the general parser decides the line).
+ * The caller guarantees a non-digit, non-comma byte ahead (the '*'), and
+ * no byte is read past the first non-digit, so no read passes it. */
+static inline int st__nmea_field12(const char **pz)
+{
+	const unsigned char *p = (const unsigned char *)*pz;
+	unsigned a = p[0] - (unsigned)'0';
+	if (a > 9)
+		return -1;
+	unsigned b = p[1] - (unsigned)'0';
+	unsigned two = b <= 9;
+	unsigned v = two ? a * 10 + b : a;
+	p += 1 + two;
+	if (*p != ',')
+		return -1;
+	*pz = (const char *)p + 1;
+	return (int)v;
+}
+
+/* Whether a '*' is in [z, star). The 8 bytes before star are readable
+ * and hold no '*' before z (the caller read them as digits and commas), so
+ * the last word is read ending at star, overlapping the one before it,
+ * instead of byte by byte. */
+static inline bool st__nmea_has_star(const char *z, const char *star)
+{
+#if defined(__GNUC__)
+	const uint64_t pat = ST__ONES * '*';
+	uint64_t w, x, m = 0;
+	for (; star - z > 8; z += 8) {
+		memcpy(&w, z, 8);
+		x = w ^ pat;
+		m |= (x - ST__ONES) & ~x & ST__HIGH;
+	}
+	memcpy(&w, star - 8, 8);
+	x = w ^ pat;
+	m |= (x - ST__ONES) & ~x & ST__HIGH;
+	return m != 0;
+#else
+	return st__nmea_find(z, star, '*') != star;
+#endif
+}
+
 /* The fields of a type 1 $PGHP record in their usual shape, after
  * "$PGHP,1,": yyyy,m,d,h,m,s,ms with 1..2 digit fields and a 1..3 digit
  * ms, then ',' and more fields or the '*' at star (star must point at a
  * '*' at least 17 bytes after z). Returns true with *pT set to exactly
  * what st__nmea_pghp gives; false for any other shape or any value out of
- * range, which the caller leaves to the general parser. */
-bool st__nmea_pghp_fast(const char *z, const char *star, st__nmea_clock *pClk,
-                        st_time_ms *pT);
+ * range, which the caller leaves to the general parser. Inlined for the
+ * records that repeat the minute before; a new minute is read out of
+ * line. */
+static inline bool st__nmea_pghp_fast(const char *z, const char *star,
+                                      st__nmea_clock *pClk, st_time_ms *pT)
+{
+	const char *p = z;
+	st_time_ms tMinute;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w0, w1;
+	memcpy(&w0, z, 8);
+	memcpy(&w1, z + 8, 8);
+	if (pClk->nPre &&
+	    ((w0 ^ pClk->aPre[0]) | ((w1 ^ pClk->aPre[1]) & pClk->mask1)) == 0) {
+		/* The same bytes as a record already read in full. */
+		p += pClk->nPre;
+		tMinute = pClk->tMinute;
+	} else {
+		tMinute = st__nmea_pghp_minute(&p, pClk);
+		if (tMinute < 0)
+			return false;
+		size_t nPre = (size_t)(p - z);
+		pClk->nPre = 0;
+		if (nPre <= 16) {
+			pClk->mask1 = nPre == 16 ? ~0ULL : (1ULL << (8 * (nPre - 8))) - 1;
+			pClk->aPre[0] = w0;
+			pClk->aPre[1] = w1 & pClk->mask1;
+			pClk->nPre = nPre;
+			pClk->tMinute = tMinute;
+		}
+	}
+#else
+	tMinute = st__nmea_pghp_minute(&p, pClk);
+	if (tMinute < 0)
+		return false;
+#endif
+	int s = st__nmea_field12(&p);
+	if (s < 0 || s > 60)
+		return false;
+	/* The milliseconds: one to three digits, which may end the
+	 * sentence. */
+	const unsigned char *u = (const unsigned char *)p;
+	unsigned ms = u[0] - (unsigned)'0';
+	if (ms > 9)
+		return false;
+	unsigned m1 = u[1] - (unsigned)'0';
+	if (m1 <= 9) {
+		ms = ms * 10 + m1;
+		unsigned m2 = u[2] - (unsigned)'0';
+		if (m2 <= 9) {
+			ms = ms * 10 + m2;
+			p++;
+		}
+		p++;
+	}
+	p++;
+	/* Anything but a comma or the '*' after it is for the general parser;
+	 * so is a '*' before the last one, which would move the checksum. */
+	if (p != star && (*p != ',' || st__nmea_has_star(p, star)))
+		return false;
+	*pT = tMinute + (int64_t)s * 1000 + ms;
+	return true;
+}
+
 
 /* Test hook: with on, every line takes the general parser and none of the
  * fast paths, so tests can prove that both give the same answers. */

@@ -4,7 +4,8 @@
  * Each parser reads its bytes once, never allocates and never writes into
  * the line; what it finds points back into the caller's buffer. $PGHP has
  * a second reader for its usual shape that reuses the previous record's
- * minute and day (st__nmea_pghp_fast). */
+ * minute and day (st__nmea_pghp_fast in nmea_int.h; st__nmea_pghp_minute
+ * here reads a new minute). */
 #include <string.h>
 #include "shiptrace/time.h"
 #include "nmea/nmea_int.h"
@@ -220,29 +221,7 @@ int st__nmea_pghp(const char *z, const char *star, st_time_ms *pT)
 	return 1;
 }
 
-/* One or two digits at *pz ended by ',': the value, *pz moved past the
- * comma; -1 for anything else (then the general parser decides the line).
- * The caller guarantees a non-digit, non-comma byte ahead (the '*'), and
- * no byte is read past the first non-digit, so no read passes it. */
-static inline int field12(const char **pz)
-{
-	const unsigned char *p = (const unsigned char *)*pz;
-	unsigned a = p[0] - (unsigned)'0';
-	if (a > 9)
-		return -1;
-	unsigned b = p[1] - (unsigned)'0';
-	unsigned two = b <= 9;
-	unsigned v = two ? a * 10 + b : a;
-	p += 1 + two;
-	if (*p != ',')
-		return -1;
-	*pz = (const char *)p + 1;
-	return (int)v;
-}
-
-/* Fields up to the minute, read in full: p is moved past the minute's
- * comma and the minute's time returned, or -1. */
-static st_time_ms pghp_minute(const char **pz, st__nmea_clock *pClk)
+st_time_ms st__nmea_pghp_minute(const char **pz, st__nmea_clock *pClk)
 {
 	const unsigned char *u = (const unsigned char *)*pz;
 	/* The year: four digits and a comma (shorter or longer years are
@@ -253,16 +232,16 @@ static st_time_ms pghp_minute(const char **pz, st__nmea_clock *pClk)
 		return -1;
 	int y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
 	const char *p = *pz + 5;
-	int mo = field12(&p);
+	int mo = st__nmea_field12(&p);
 	if (mo < 1 || mo > 12 || y < 1970)
 		return -1;
-	int d = field12(&p);
+	int d = st__nmea_field12(&p);
 	if (d < 1 || d > 31)
 		return -1;
-	int h = field12(&p);
+	int h = st__nmea_field12(&p);
 	if (h < 0 || h > 23)
 		return -1;
-	int mi = field12(&p);
+	int mi = st__nmea_field12(&p);
 	if (mi < 0 || mi > 59)
 		return -1;
 	int32_t key = y * 512 + mo * 32 + d;
@@ -274,90 +253,6 @@ static st_time_ms pghp_minute(const char **pz, st__nmea_clock *pClk)
 	/* What st_time_from_civil(y, mo, d, h, mi, 0) gives, with the day
 	 * number from the cache. */
 	return (pClk->days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60) * 1000;
-}
-
-/* Whether a '*' is in [z, star). The 8 bytes before star are readable
- * and hold no '*' before z (the caller read them as digits and commas), so
- * the last word is read ending at star, overlapping the one before it,
- * instead of byte by byte. */
-static bool has_star(const char *z, const char *star)
-{
-#if defined(__GNUC__)
-	const uint64_t pat = ST__ONES * '*';
-	uint64_t w, x, m = 0;
-	for (; star - z > 8; z += 8) {
-		memcpy(&w, z, 8);
-		x = w ^ pat;
-		m |= (x - ST__ONES) & ~x & ST__HIGH;
-	}
-	memcpy(&w, star - 8, 8);
-	x = w ^ pat;
-	m |= (x - ST__ONES) & ~x & ST__HIGH;
-	return m != 0;
-#else
-	return st__nmea_find(z, star, '*') != star;
-#endif
-}
-
-bool st__nmea_pghp_fast(const char *z, const char *star, st__nmea_clock *pClk,
-                        st_time_ms *pT)
-{
-	const char *p = z;
-	st_time_ms tMinute;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t w0, w1;
-	memcpy(&w0, z, 8);
-	memcpy(&w1, z + 8, 8);
-	if (pClk->nPre &&
-	    ((w0 ^ pClk->aPre[0]) | ((w1 ^ pClk->aPre[1]) & pClk->mask1)) == 0) {
-		/* The same bytes as a record already read in full. */
-		p += pClk->nPre;
-		tMinute = pClk->tMinute;
-	} else {
-		tMinute = pghp_minute(&p, pClk);
-		if (tMinute < 0)
-			return false;
-		size_t nPre = (size_t)(p - z);
-		pClk->nPre = 0;
-		if (nPre <= 16) {
-			pClk->mask1 = nPre == 16 ? ~0ULL : (1ULL << (8 * (nPre - 8))) - 1;
-			pClk->aPre[0] = w0;
-			pClk->aPre[1] = w1 & pClk->mask1;
-			pClk->nPre = nPre;
-			pClk->tMinute = tMinute;
-		}
-	}
-#else
-	tMinute = pghp_minute(&p, pClk);
-	if (tMinute < 0)
-		return false;
-#endif
-	int s = field12(&p);
-	if (s < 0 || s > 60)
-		return false;
-	/* The milliseconds: one to three digits, which may end the
-	 * sentence. */
-	const unsigned char *u = (const unsigned char *)p;
-	unsigned ms = u[0] - (unsigned)'0';
-	if (ms > 9)
-		return false;
-	unsigned m1 = u[1] - (unsigned)'0';
-	if (m1 <= 9) {
-		ms = ms * 10 + m1;
-		unsigned m2 = u[2] - (unsigned)'0';
-		if (m2 <= 9) {
-			ms = ms * 10 + m2;
-			p++;
-		}
-		p++;
-	}
-	p++;
-	/* Anything but a comma or the '*' after it is for the general parser;
-	 * so is a '*' before the last one, which would move the checksum. */
-	if (p != star && (*p != ',' || has_star(p, star)))
-		return false;
-	*pT = tMinute + (int64_t)s * 1000 + ms;
-	return true;
 }
 
 void st__nmea_trailer(const char *z, const char *end, st_time_ms *pT,
