@@ -5,8 +5,10 @@
  * the status, the reject bucket, the decoded message, the metadata, every
  * statistic and every call of the reject hook. The lines are every real
  * NMEA file in ../shared/data/ais, then systematic mutations of real and
- * built lines (every byte replaced, deleted or duplicated, with and without
- * the checksums made right again), then $PGHP dates across month, year,
+ * built lines (every byte replaced, deleted or duplicated, bytes appended,
+ * lines cut short, with and without the checksums made right again) after
+ * a pending time, a held fragment or a lone tag block, then $PGHP dates
+ * across month, year,
  * leap-day and century boundaries and records that repeat or change
  * their minute, whose times are also checked against st_time_from_civil.
  * The checksum, armour and hex helpers are checked against their
