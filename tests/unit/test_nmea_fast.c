@@ -8,9 +8,9 @@
  * built lines (every byte replaced, deleted or duplicated, bytes appended,
  * lines cut short, with and without the checksums made right again) after
  * a pending time, a held fragment or a lone tag block, then $PGHP dates
- * across month, year,
- * leap-day and century boundaries and records that repeat or change
- * their minute, whose times are also checked against st_time_from_civil.
+ * across month, year, leap-day and century boundaries and records that
+ * repeat or change their minute, whose times are also checked against
+ * st_time_from_civil.
  * The checksum, armour and hex helpers are checked against their
  * byte-at-a-time definitions. */
 #include <stdarg.h>
