@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "ais_test_util.h"
+#include "ais/ais_int.h"
 
 /* Decodes the payload (field 6) of one !AIVDM sentence with its fill bits
  * (field 7). */
@@ -445,6 +446,65 @@ static void test_type1_and_5_real(void **state)
 	assert_int_equal(m.type19.to_starboard, 4);
 }
 
+/* The armour alphabet in order, for building payloads of any length. */
+static const char azArmour[] =
+	"0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw";
+
+/* The de-armouring the build uses (SSE2 on x86) and the portable one must
+ * give the same bits as a character-by-character reference at every
+ * length, across every 8- and 16-character block boundary, and both must
+ * refuse a character outside the armour wherever it sits, including in the
+ * tail that the block paths read twice. The payloads sit at the very end of
+ * a heap block so that ASan catches any read past them. */
+static void test_dearmour_every_length(void **state)
+{
+	(void)state;
+	uint32_t seed = 12345;
+	size_t nChar;
+	for (nChar = 1; nChar <= 199; nChar++) {
+		int iRound;
+		for (iRound = 0; iRound < 4; iRound++) {
+			char *z = malloc(nChar);
+			uint8_t aRef[200] = {0};
+			uint8_t aFast[ST__AIS_DEARMOUR_BYTES(199)];
+			uint8_t aPort[ST__AIS_DEARMOUR_BYTES(199)];
+			size_t i, nByte = (nChar * 6 + 7) / 8;
+			assert_non_null(z);
+			for (i = 0; i < nChar; i++) {
+				seed = seed * 1103515245u + 12345u;
+				z[i] = azArmour[(seed >> 16) & 63];
+				if (iRound == 1)
+					z[i] = 'w'; /* all ones */
+			}
+			for (i = 0; i < nChar * 6; i++) {
+				unsigned b = six(z[i / 6]) >> (5 - i % 6) & 1;
+				aRef[i / 8] |= (uint8_t)(b << (7 - i % 8));
+			}
+			memset(aFast, 0xAA, sizeof aFast);
+			memset(aPort, 0x55, sizeof aPort);
+			assert_int_equal(st__ais_dearmour(z, nChar, aFast), 0);
+			assert_int_equal(st__ais_dearmour_portable(z, nChar, aPort), 0);
+			/* The last byte's low bits past the data must be zero. */
+			assert_memory_equal(aFast, aRef, nByte);
+			assert_memory_equal(aPort, aRef, nByte);
+			/* A character outside the armour at any position. */
+			size_t iBad = (nChar * (size_t)(iRound + 1)) / 5;
+			if (iBad >= nChar)
+				iBad = nChar - 1;
+			const char azBad[] = {'X', '_', '/', 'x', '\0', (char)0xB0};
+			char cSave = z[iBad];
+			z[iBad] = azBad[(nChar + (size_t)iRound) % sizeof azBad];
+			assert_int_not_equal(st__ais_dearmour(z, nChar, aFast), 0);
+			assert_int_not_equal(st__ais_dearmour_portable(z, nChar, aPort), 0);
+			z[iBad] = cSave;
+			z[nChar - 1] = 'W' + 1;
+			assert_int_not_equal(st__ais_dearmour(z, nChar, aFast), 0);
+			assert_int_not_equal(st__ais_dearmour_portable(z, nChar, aPort), 0);
+			free(z);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +519,7 @@ int main(void)
 		cmocka_unit_test(test_alternate_layouts),
 		cmocka_unit_test(test_every_type_real),
 		cmocka_unit_test(test_type1_and_5_real),
+		cmocka_unit_test(test_dearmour_every_length),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

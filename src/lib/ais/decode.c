@@ -6,7 +6,11 @@
  * tolerances follow what real transmitters send (as gpsd does) and each one
  * says why; anything too short for a type's mandatory fields is rejected. */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "shiptrace/ais.h"
+#include "ais/ais_int.h"
 
 /* Room for the longest payload plus slack, so that a field read near the
  * end (or a tolerated short message's missing tail) sees zeros and the
@@ -15,6 +19,8 @@
  * 16 zero bytes after the data, plus the width of one load, are enough. */
 #define BUF_SLACK 16
 #define BUF_BYTES (ST_AIS_MAX_BYTES + BUF_SLACK + 8)
+_Static_assert(BUF_BYTES >= ST__AIS_DEARMOUR_BYTES((ST_AIS_MAX_BITS + 5) / 6),
+               "the de-armouring writes past the data");
 
 /* '0'..'W' -> 0..39, '`'..'w' -> 40..63, anything else 0x80 (invalid). */
 static const uint8_t aDearmour[256] = {
@@ -130,36 +136,35 @@ static bool is_auxiliary_mmsi(uint32_t mmsi)
 	return mmsi / 10000000 == 98;
 }
 
-st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
-                        st_ais_msg *out)
+/* Eight characters make six bytes: gather their 48 bits and store them
+ * with one 8-byte write (the 2 extra bytes are overwritten by the next
+ * group, or are scratch). *pBad collects the table's invalid mark. */
+static inline uint64_t gather8(const unsigned char *q, unsigned *pBad)
 {
-	uint8_t a[BUF_BYTES];
+	unsigned c0 = aDearmour[q[0]], c1 = aDearmour[q[1]];
+	unsigned c2 = aDearmour[q[2]], c3 = aDearmour[q[3]];
+	unsigned c4 = aDearmour[q[4]], c5 = aDearmour[q[5]];
+	unsigned c6 = aDearmour[q[6]], c7 = aDearmour[q[7]];
+	*pBad |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7;
+	return (uint64_t)(c0 << 18 | c1 << 12 | c2 << 6 | c3) << 24 |
+	       (c4 << 18 | c5 << 12 | c6 << 6 | c7);
+}
+
+unsigned st__ais_dearmour_portable(const char *zPayload, size_t nChar, uint8_t *a)
+{
 	const unsigned char *z = (const unsigned char *)zPayload;
-	size_t nBit, i, j;
+	size_t i, j;
 	unsigned bad = 0;
-
-	if (nChar == 0 || fill > 5 || nChar * 6 > ST_AIS_MAX_BITS + 5)
-		return ST_EMALFORMED;
-	nBit = nChar * 6 - fill;
-	if (nBit < 38 || nBit > ST_AIS_MAX_BITS)
-		return ST_EMALFORMED;
-
-	/* Eight characters make six bytes: gather 48 bits and store them
-	 * with one 8-byte write (the 2 extra bytes are overwritten by the
-	 * next group or cleared below). */
-	for (i = 0, j = 0; i + 8 <= nChar; i += 8, j += 6) {
-		const unsigned char *q = z + i;
-		unsigned c0 = aDearmour[q[0]], c1 = aDearmour[q[1]];
-		unsigned c2 = aDearmour[q[2]], c3 = aDearmour[q[3]];
-		unsigned c4 = aDearmour[q[4]], c5 = aDearmour[q[5]];
-		unsigned c6 = aDearmour[q[6]], c7 = aDearmour[q[7]];
-		uint64_t v;
-		bad |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7;
-		v = (uint64_t)(c0 << 18 | c1 << 12 | c2 << 6 | c3) << 24 |
-		    (c4 << 18 | c5 << 12 | c6 << 6 | c7);
-		store_be64(a + j, v << 16);
-	}
-	if (i < nChar) {
+	for (i = 0, j = 0; i + 8 <= nChar; i += 8, j += 6)
+		store_be64(a + j, gather8(z + i, &bad) << 16);
+	if (i < nChar && nChar >= 8) {
+		/* The last eight characters again, of which the ones already
+		 * stored fall off the top of the shift: no per-character loop
+		 * and no read past the payload. */
+		unsigned nRest = (unsigned)(nChar - i);
+		uint64_t v = gather8(z + nChar - 8, &bad);
+		store_be64(a + j, v << (16 + 6 * (8 - nRest)));
+	} else if (i < nChar) {
 		uint64_t v = 0;
 		unsigned k, nRest = (unsigned)(nChar - i);
 		for (k = 0; k < 8; k++) {
@@ -168,9 +173,88 @@ st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
 			v = v << 6 | c;
 		}
 		store_be64(a + j, v << 16);
-		j += 6;
 	}
-	if (bad & 0x80)
+	return bad & 0x80;
+}
+
+#if defined(__SSE2__)
+/* Sixteen characters at a time: range checks and the '`'..'w' offset on
+ * all sixteen at once, then the 6-bit values merged pairwise (16-bit lanes
+ * of 12 bits, 32-bit lanes of 24, 64-bit lanes of 48), which leaves the
+ * two 48-bit halves of the 96 bits in the two 64-bit lanes. *pOk keeps
+ * 0xFF in every byte that was inside the armour. */
+static inline void gather16(const unsigned char *q, __m128i *pOk, uint64_t aHalf[2])
+{
+	__m128i c = _mm_loadu_si128((const __m128i *)(const void *)q);
+	__m128i x = _mm_sub_epi8(c, _mm_set1_epi8('0'));
+	__m128i lo = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(39)), x);
+	__m128i y = _mm_sub_epi8(x, _mm_set1_epi8('`' - '0'));
+	__m128i hi = _mm_cmpeq_epi8(_mm_min_epu8(y, _mm_set1_epi8(23)), y);
+	__m128i v = _mm_sub_epi8(x, _mm_and_si128(hi, _mm_set1_epi8(8)));
+	*pOk = _mm_and_si128(*pOk, _mm_or_si128(lo, hi));
+	v = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0xFF)), 6),
+	                 _mm_srli_epi16(v, 8));
+	v = _mm_or_si128(_mm_slli_epi32(_mm_and_si128(v, _mm_set1_epi32(0xFFFF)), 12),
+	                 _mm_srli_epi32(v, 16));
+	v = _mm_or_si128(_mm_slli_epi64(_mm_and_si128(v, _mm_set_epi32(0, -1, 0, -1)), 24),
+	                 _mm_srli_epi64(v, 32));
+	_mm_storeu_si128((__m128i *)(void *)aHalf, v);
+}
+
+unsigned st__ais_dearmour(const char *zPayload, size_t nChar, uint8_t *a)
+{
+	const unsigned char *z = (const unsigned char *)zPayload;
+	__m128i ok = _mm_set1_epi8(-1);
+	uint64_t aHalf[2];
+	size_t i, j;
+	if (nChar < 16)
+		return st__ais_dearmour_portable(zPayload, nChar, a);
+	for (i = 0, j = 0; i + 16 <= nChar; i += 16, j += 12) {
+		gather16(z + i, &ok, aHalf);
+		store_be64(a + j, aHalf[0] << 16);
+		store_be64(a + j + 6, aHalf[1] << 16);
+	}
+	if (i < nChar) {
+		/* The last sixteen characters again, as 96 bits left-aligned in
+		 * 128; shifting out the ones already stored leaves the rest
+		 * left-aligned with zeros after it. */
+		unsigned nSkip = (unsigned)(16 - (nChar - i)) * 6;
+		uint64_t hi, lo;
+		gather16(z + nChar - 16, &ok, aHalf);
+		hi = aHalf[0] << 16 | aHalf[1] >> 32;
+		lo = aHalf[1] << 32;
+		if (nSkip < 64) {
+			hi = hi << nSkip | lo >> (64 - nSkip);
+			lo <<= nSkip;
+		} else {
+			hi = lo << (nSkip - 64);
+			lo = 0;
+		}
+		store_be64(a + j, hi);
+		store_be64(a + j + 8, lo);
+	}
+	return _mm_movemask_epi8(ok) != 0xFFFF;
+}
+#else
+unsigned st__ais_dearmour(const char *zPayload, size_t nChar, uint8_t *a)
+{
+	return st__ais_dearmour_portable(zPayload, nChar, a);
+}
+#endif
+
+st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
+                        st_ais_msg *out)
+{
+	uint8_t a[BUF_BYTES];
+	size_t nBit;
+
+	if (nChar == 0 || fill > 5 || nChar * 6 > ST_AIS_MAX_BITS + 5)
+		return ST_EMALFORMED;
+	nBit = nChar * 6 - fill;
+	if (nBit < 38 || nBit > ST_AIS_MAX_BITS)
+		return ST_EMALFORMED;
+
+	if (st__ais_dearmour(zPayload, nChar, a))
 		return ST_EMALFORMED;
 	/* Fill bits carry no data: clear them, and zero the tail so that
 	 * fields past the end of a tolerated short message read as 0. */
