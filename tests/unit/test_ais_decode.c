@@ -505,6 +505,69 @@ static void test_dearmour_every_length(void **state)
 	}
 }
 
+/* The 28-character fast path (types 1, 2, 3, 4, 9, 11, 18 straight into
+ * registers) against the general path: the same payload with one more
+ * character and 5 fill bits holds the same 169 bits less one, so every
+ * field of the shorter form must match; with fill bits on the 28
+ * characters, the radio field of a type 1 loses its last bits and
+ * nothing else changes, and the other types refuse the short message. */
+static void test_fast_path_matches_general(void **state)
+{
+	(void)state;
+	const char azType[] = {'1', '2', '3', '4', '9', ';', 'B'};
+	uint32_t seed = 777;
+	int iRound;
+	for (iRound = 0; iRound < 700; iRound++) {
+		char z[30];
+		uint64_t w[3], wPort[3];
+		uint8_t aRef[24] = {0};
+		st_ais_msg mFast, mGen;
+		size_t i;
+		for (i = 0; i < 29; i++) {
+			seed = seed * 1103515245u + 12345u;
+			z[i] = azArmour[(seed >> 16) & 63];
+		}
+		z[0] = azType[iRound % (int)sizeof azType];
+		z[29] = 0;
+		for (i = 0; i < 28 * 6; i++) {
+			unsigned b = six(z[i / 6]) >> (5 - i % 6) & 1;
+			aRef[i / 8] |= (uint8_t)(b << (7 - i % 8));
+		}
+		assert_int_equal(st__ais_words28(z, w), 0);
+		assert_int_equal(st__ais_words28_portable(z, wPort), 0);
+		for (i = 0; i < 3; i++) {
+			uint64_t ref = 0;
+			size_t k;
+			for (k = 0; k < 8; k++)
+				ref = ref << 8 | aRef[8 * i + k];
+			assert_int_equal(w[i], ref);
+			assert_int_equal(wPort[i], ref);
+		}
+		memset(&mFast, 0xA5, sizeof mFast);
+		memset(&mGen, 0xA5, sizeof mGen);
+		assert_int_equal(st_ais_decode(z, 28, 0, &mFast), ST_OK);
+		assert_int_equal(st_ais_decode(z, 29, 5, &mGen), ST_OK);
+		assert_memory_equal(&mFast, &mGen, sizeof mFast);
+		unsigned fill = 1 + (unsigned)iRound % 5;
+		st_status rc = st_ais_decode(z, 28, fill, &mGen);
+		if (mFast.type <= 3) {
+			assert_int_equal(rc, ST_OK);
+			assert_int_equal(mGen.type1.radio, mFast.type1.radio >> fill);
+			mGen.type1.radio = mFast.type1.radio;
+			assert_memory_equal(&mFast, &mGen, sizeof mFast);
+		} else {
+			assert_int_equal(rc, ST_EMALFORMED);
+		}
+		/* A bad character anywhere, the type character included. */
+		char cSave = z[iRound % 28];
+		z[iRound % 28] = (iRound & 1) ? 'X' : '\0';
+		assert_int_equal(st_ais_decode(z, 28, 0, &mFast), ST_EMALFORMED);
+		assert_int_not_equal(st__ais_words28(z, w), 0);
+		assert_int_not_equal(st__ais_words28_portable(z, wPort), 0);
+		z[iRound % 28] = cSave;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -520,6 +583,7 @@ int main(void)
 		cmocka_unit_test(test_every_type_real),
 		cmocka_unit_test(test_type1_and_5_real),
 		cmocka_unit_test(test_dearmour_every_length),
+		cmocka_unit_test(test_fast_path_matches_general),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,4 +19,10 @@
 unsigned st__ais_dearmour(const char *z, size_t nChar, uint8_t *a);
 unsigned st__ais_dearmour_portable(const char *z, size_t nChar, uint8_t *a);
 
+/* The 168 bits of a 28-character payload as three 64-bit words, MSB
+ * first (bits 168..191 zero); returns non-zero on a character outside the
+ * armour. */
+unsigned st__ais_words28(const char *z, uint64_t w[3]);
+unsigned st__ais_words28_portable(const char *z, uint64_t w[3]);
+
 #endif
