@@ -568,6 +568,94 @@ static void test_fast_path_matches_general(void **state)
 	}
 }
 
+/* Random 6-bit text of n characters (no NUL), spaces and '@' included. */
+static void random_text(uint32_t *pSeed, char *z, size_t n)
+{
+	static const char azSix[] =
+		"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
+	size_t i;
+	for (i = 0; i < n; i++) {
+		*pSeed = *pSeed * 1103515245u + 12345u;
+		unsigned r = (*pSeed >> 16) % 100;
+		z[i] = r < 3 ? '@' : r < 20 ? ' ' : azSix[r % 64];
+	}
+	z[n] = 0;
+}
+
+/* What gpsd makes of a text field: up to the first '@', trailing spaces
+ * dropped. */
+static void text_ref(const char *z, size_t n, char *zOut)
+{
+	size_t i;
+	for (i = 0; i < n && z[i] != '@'; i++)
+		zOut[i] = z[i];
+	while (i > 0 && zOut[i - 1] == ' ')
+		i--;
+	zOut[i] = 0;
+}
+
+/* Text fields are read eight characters at a time: every length of a
+ * type 14 text (bit 40), and random type 5 (bits 70, 112, 302) and type
+ * 19 (bit 143) texts, with '@' and spaces anywhere, against the
+ * character-by-character rule. */
+static void test_text_every_offset(void **state)
+{
+	(void)state;
+	ais_test_bits b;
+	st_ais_msg m;
+	uint32_t seed = 4242;
+	char z[200], zCall[8], zName[21], zDest[21], zWant[200];
+	for (size_t len = 0; len <= 161; len++) {
+		for (int iRound = 0; iRound < 4; iRound++) {
+			random_text(&seed, z, len);
+			tb_head(&b, 14, 0, 366000001);
+			tb_u(&b, 2, 0);
+			tb_text(&b, (unsigned)len, z);
+			assert_int_equal(tb_decode(&b, b.nBit, &m), ST_OK);
+			text_ref(z, len, zWant);
+			assert_string_equal(m.type14.text, zWant);
+		}
+	}
+	for (int iRound = 0; iRound < 400; iRound++) {
+		random_text(&seed, zCall, 7);
+		random_text(&seed, zName, 20);
+		random_text(&seed, zDest, 20);
+		type5_bits(&b, zCall, zName, zDest);
+		assert_int_equal(tb_decode(&b, b.nBit, &m), ST_OK);
+		text_ref(zCall, 7, zWant);
+		assert_string_equal(m.type5.callsign, zWant);
+		text_ref(zName, 20, zWant);
+		assert_string_equal(m.type5.shipname, zWant);
+		text_ref(zDest, 20, zWant);
+		assert_string_equal(m.type5.destination, zWant);
+		tb_head(&b, 19, 0, 366000002);
+		tb_u(&b, 8, 0);
+		tb_u(&b, 10, 123);
+		tb_u(&b, 1, 1);
+		tb_s(&b, 28, -1234567);
+		tb_s(&b, 27, 2345678);
+		tb_u(&b, 12, 900);
+		tb_u(&b, 9, 90);
+		tb_u(&b, 6, 30);
+		tb_u(&b, 4, 0);
+		tb_text(&b, 20, zName);
+		tb_u(&b, 8, 37);
+		tb_u(&b, 9, 10);
+		tb_u(&b, 9, 20);
+		tb_u(&b, 6, 3);
+		tb_u(&b, 6, 4);
+		tb_u(&b, 4, 1);
+		tb_u(&b, 1, 0);
+		tb_u(&b, 1, 1);
+		tb_u(&b, 1, 0);
+		tb_u(&b, 4, 0);
+		assert_int_equal(tb_decode(&b, b.nBit, &m), ST_OK);
+		text_ref(zName, 20, zWant);
+		assert_string_equal(m.type19.shipname, zWant);
+		assert_int_equal(m.type19.shiptype, 37);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -584,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_type1_and_5_real),
 		cmocka_unit_test(test_dearmour_every_length),
 		cmocka_unit_test(test_fast_path_matches_general),
+		cmocka_unit_test(test_text_every_offset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,10 +36,6 @@ static const uint8_t aDearmour[256] = {
 #undef R8
 };
 
-/* 6-bit ASCII as ITU-R M.1371 Table 47 defines it. */
-static const char azSixbit[65] =
-	"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
-
 static inline uint64_t load_be64(const uint8_t *p)
 {
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -87,13 +83,48 @@ static inline int32_t sbits(const uint8_t *a, unsigned iStart, unsigned nBit)
 static void sixbit_text(const uint8_t *a, unsigned iStart, unsigned nChar,
                         char *zOut, bool bTrim)
 {
-	unsigned i;
-	for (i = 0; i < nChar; i++) {
+	unsigned i = 0;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Eight characters at a time: their 48 bits spread to one 6-bit
+	 * value per byte, mapped to ASCII (values below 32 are '@'..'_', the
+	 * rest ' '..'?'), and the first '@' (value 0) found with the exact
+	 * zero-byte test. */
+	const uint64_t k7f = 0x7F7F7F7F7F7F7F7Full;
+	for (; i < nChar; i += 8) {
+		unsigned iBit = iStart + 6 * i, nTake = nChar - i < 8 ? nChar - i : 8;
+		uint64_t x = load_be64(a + (iBit >> 3)) << (iBit & 7) >> 16;
+		x = x >> 24 | (x & 0xFFFFFF) << 32;
+		x = (x >> 12 & 0x00000FFF00000FFFull) | (x & 0x00000FFF00000FFFull) << 16;
+		x = (x >> 6 & 0x003F003F003F003Full) | (x & 0x003F003F003F003Full) << 8;
+		uint64_t zero = ~(((x & k7f) + k7f) | x | k7f);
+		uint64_t asc = x + ((~x & 0x2020202020202020ull) << 1);
+		if (nTake < 8)
+			zero &= ((uint64_t)1 << (8 * nTake)) - 1;
+		if (zero)
+			nTake = (unsigned)__builtin_ctzll(zero) / 8;
+		if (nTake == 8) {
+			memcpy(zOut + i, &asc, 8);
+		} else {
+			unsigned k;
+			for (k = 0; k < nTake; k++, asc >>= 8)
+				zOut[i + k] = (char)asc;
+			i += nTake;
+			break;
+		}
+	}
+	if (i > nChar)
+		i = nChar;
+#else
+	/* 6-bit ASCII as ITU-R M.1371 Table 47 defines it. */
+	static const char azSixbit[65] =
+		"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
+	for (; i < nChar; i++) {
 		char c = azSixbit[ubits(a, iStart + 6 * i, 6)];
 		if (c == '@')
 			break;
 		zOut[i] = c;
 	}
+#endif
 	zOut[i] = 0;
 	if (bTrim)
 		while (i > 0 && zOut[i - 1] == ' ')

@@ -186,6 +186,20 @@ static st_status fill_zstd(st__lines *p, size_t room)
 	return ST_OK;
 }
 
+static inline int ctz64(uint64_t m)
+{
+#if defined(__GNUC__)
+	return __builtin_ctzll(m);
+#else
+	int k = 0;
+	while (!(m & 1)) {
+		m >>= 1;
+		k++;
+	}
+	return k;
+#endif
+}
+
 /* Newlines among the 64 bytes at z, as a mask (bit k for z[k]). Lines
  * are about 50 bytes, so finding each with memchr paid a call and its
  * setup per line; one scan per 64 bytes serves one or two lines. */
@@ -216,7 +230,7 @@ static inline uint64_t nl_mask64(const char *z)
 		w ^= 0x0A0A0A0A0A0A0A0Aull;
 		t = ~(((w & k7f) + k7f) | w | k7f);
 		while (t) {
-			int iBit = __builtin_ctzll(t);
+			int iBit = ctz64(t);
 			m |= (uint64_t)1 << (8 * i + iBit / 8);
 			t &= t - 1;
 		}
@@ -248,7 +262,7 @@ static inline char *find_nl(st__lines *p)
 		p->nlMask = nl_mask64(p->aBuf + iAt);
 		p->iScan = iAt + 64;
 	}
-	int k = __builtin_ctzll(p->nlMask);
+	int k = ctz64(p->nlMask);
 	p->nlMask &= p->nlMask - 1;
 	return p->aBuf + (p->iScan - 64 + (size_t)k);
 }
