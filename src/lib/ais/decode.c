@@ -359,6 +359,9 @@ static inline int32_t swbits(const uint64_t *w, unsigned iStart, unsigned nBit)
 /* The 168-bit position reports (types 1, 2, 3, 4, 9, 11, 18: nearly every
  * message on the air) from their first 192 bits in w, the bits past nBit
  * clear. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline st_status decode_168(const uint64_t *w, size_t nBit, st_ais_msg *out)
 {
 	out->type = wbits(w, 0, 6);
@@ -457,31 +460,16 @@ static st_status decode_168_mem(const uint8_t *a, size_t nBit, st_ais_msg *out)
 	return decode_168(w, nBit, out);
 }
 
-st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
-                        st_ais_msg *out)
+/* Every message but the 28-character position reports: out of line, so
+ * that its bit buffer and registers cost the fast path nothing. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static st_status decode_general(const char *zPayload, size_t nChar, size_t nBit,
+                                st_ais_msg *out)
 {
 	uint8_t a[BUF_BYTES];
-	size_t nBit;
 
-	if (nChar == 0 || fill > 5 || nChar * 6 > ST_AIS_MAX_BITS + 5)
-		return ST_EMALFORMED;
-	nBit = nChar * 6 - fill;
-	if (nBit < 38 || nBit > ST_AIS_MAX_BITS)
-		return ST_EMALFORMED;
-
-	/* Most traffic is 28-character position reports: those go from
-	 * the characters to three registers and out, never through the bit
-	 * buffer (whose overlapping stores the field loads would wait on). */
-	if (nChar == 28) {
-		unsigned t = aDearmour[(unsigned char)zPayload[0]];
-		if (t < 64 && (MASK_168 >> t & 1)) {
-			uint64_t w[3];
-			if (words28(zPayload, w))
-				return ST_EMALFORMED;
-			w[2] &= ~(uint64_t)0 << (192 - nBit);
-			return decode_168(w, nBit, out);
-		}
-	}
 	if (dearmour(zPayload, nChar, a))
 		return ST_EMALFORMED;
 	/* Fill bits carry no data: clear them, and zero the tail so that
@@ -843,4 +831,31 @@ st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
 		return ST_EMALFORMED;
 	}
 	return ST_OK;
+}
+
+st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
+                        st_ais_msg *out)
+{
+	size_t nBit;
+
+	if (nChar == 0 || fill > 5 || nChar * 6 > ST_AIS_MAX_BITS + 5)
+		return ST_EMALFORMED;
+	nBit = nChar * 6 - fill;
+	if (nBit < 38 || nBit > ST_AIS_MAX_BITS)
+		return ST_EMALFORMED;
+
+	/* Most traffic is 28-character position reports: those go from
+	 * the characters to three registers and out, never through the bit
+	 * buffer (whose overlapping stores the field loads would wait on). */
+	if (nChar == 28) {
+		unsigned t = aDearmour[(unsigned char)zPayload[0]];
+		if (t < 64 && (MASK_168 >> t & 1)) {
+			uint64_t w[3];
+			if (words28(zPayload, w))
+				return ST_EMALFORMED;
+			w[2] &= ~(uint64_t)0 << (192 - nBit);
+			return decode_168(w, nBit, out);
+		}
+	}
+	return decode_general(zPayload, nChar, nBit, out);
 }
