@@ -429,6 +429,17 @@ static void test_block_boundaries(void **state)
 	char *z = malloc(20000);
 	assert_non_null(z);
 	check_every_source("", 0, 100);
+	{
+		/* No block at all: an empty source, not a read of NULL. */
+		st__lines *src;
+		char zErr[64];
+		const char *zLine;
+		size_t nLine;
+		assert_int_equal(st__lines_open_mem(&src, NULL, 0, "t", 0, 0, zErr, sizeof zErr),
+		                 ST_OK);
+		assert_int_equal(st__lines_next(src, &zLine, &nLine), ST_ENOTFOUND);
+		st__lines_close(src);
+	}
 	for (size_t len = 0; len <= 130; len++) {
 		for (int iForm = 0; iForm < 3; iForm++) {
 			size_t n = 0;

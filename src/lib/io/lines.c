@@ -248,6 +248,8 @@ __attribute__((noinline))
 #endif
 static char *find_nl_tail(st__lines *p, size_t iAt)
 {
+	if (iAt >= p->nEnd) /* nothing left (and aBuf may be NULL when empty) */
+		return NULL;
 	const char *zNl = memchr(p->aBuf + iAt, '\n', p->nEnd - iAt);
 	p->iScan = zNl ? (size_t)(zNl - p->aBuf) + 1 : p->nEnd;
 	return (char *)zNl;
