@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "ais_test_util.h"
+#include "ais/ais_int.h"
 
 /* Decodes the payload (field 6) of one !AIVDM sentence with its fill bits
  * (field 7). */
@@ -445,6 +446,216 @@ static void test_type1_and_5_real(void **state)
 	assert_int_equal(m.type19.to_starboard, 4);
 }
 
+/* The armour alphabet in order, for building payloads of any length. */
+static const char azArmour[] =
+	"0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw";
+
+/* The de-armouring the build uses (SSE2 on x86) and the portable one must
+ * give the same bits as a character-by-character reference at every
+ * length, across every 8- and 16-character block boundary, and both must
+ * refuse a character outside the armour wherever it sits, including in the
+ * tail that the block paths read twice. The payloads sit at the very end of
+ * a heap block so that ASan catches any read past them. */
+static void test_dearmour_every_length(void **state)
+{
+	(void)state;
+	uint32_t seed = 12345;
+	size_t nChar;
+	for (nChar = 1; nChar <= 199; nChar++) {
+		int iRound;
+		for (iRound = 0; iRound < 4; iRound++) {
+			char *z = malloc(nChar);
+			uint8_t aRef[200] = {0};
+			uint8_t aFast[ST__AIS_DEARMOUR_BYTES(199)];
+			uint8_t aPort[ST__AIS_DEARMOUR_BYTES(199)];
+			size_t i, nByte = (nChar * 6 + 7) / 8;
+			assert_non_null(z);
+			for (i = 0; i < nChar; i++) {
+				seed = seed * 1103515245u + 12345u;
+				z[i] = azArmour[(seed >> 16) & 63];
+				if (iRound == 1)
+					z[i] = 'w'; /* all ones */
+			}
+			for (i = 0; i < nChar * 6; i++) {
+				unsigned b = six(z[i / 6]) >> (5 - i % 6) & 1;
+				aRef[i / 8] |= (uint8_t)(b << (7 - i % 8));
+			}
+			memset(aFast, 0xAA, sizeof aFast);
+			memset(aPort, 0x55, sizeof aPort);
+			assert_int_equal(st__ais_dearmour(z, nChar, aFast), 0);
+			assert_int_equal(st__ais_dearmour_portable(z, nChar, aPort), 0);
+			/* The last byte's low bits past the data must be zero. */
+			assert_memory_equal(aFast, aRef, nByte);
+			assert_memory_equal(aPort, aRef, nByte);
+			/* A character outside the armour at any position. */
+			size_t iBad = (nChar * (size_t)(iRound + 1)) / 5;
+			if (iBad >= nChar)
+				iBad = nChar - 1;
+			const char azBad[] = {'X', '_', '/', 'x', '\0', (char)0xB0};
+			char cSave = z[iBad];
+			z[iBad] = azBad[(nChar + (size_t)iRound) % sizeof azBad];
+			assert_int_not_equal(st__ais_dearmour(z, nChar, aFast), 0);
+			assert_int_not_equal(st__ais_dearmour_portable(z, nChar, aPort), 0);
+			z[iBad] = cSave;
+			z[nChar - 1] = 'W' + 1;
+			assert_int_not_equal(st__ais_dearmour(z, nChar, aFast), 0);
+			assert_int_not_equal(st__ais_dearmour_portable(z, nChar, aPort), 0);
+			free(z);
+		}
+	}
+}
+
+/* The 28-character fast path (types 1, 2, 3, 4, 9, 11, 18 straight into
+ * registers) against the general path: the same payload with one more
+ * character and 5 fill bits holds the same 169 bits less one, so every
+ * field of the shorter form must match; with fill bits on the 28
+ * characters, the radio field of a type 1 loses its last bits and
+ * nothing else changes, and the other types refuse the short message. */
+static void test_fast_path_matches_general(void **state)
+{
+	(void)state;
+	const char azType[] = {'1', '2', '3', '4', '9', ';', 'B'};
+	uint32_t seed = 777;
+	int iRound;
+	for (iRound = 0; iRound < 700; iRound++) {
+		char z[30];
+		uint64_t w[3], wPort[3];
+		uint8_t aRef[24] = {0};
+		st_ais_msg mFast, mGen;
+		size_t i;
+		for (i = 0; i < 29; i++) {
+			seed = seed * 1103515245u + 12345u;
+			z[i] = azArmour[(seed >> 16) & 63];
+		}
+		z[0] = azType[iRound % (int)sizeof azType];
+		z[29] = 0;
+		for (i = 0; i < 28 * 6; i++) {
+			unsigned b = six(z[i / 6]) >> (5 - i % 6) & 1;
+			aRef[i / 8] |= (uint8_t)(b << (7 - i % 8));
+		}
+		assert_int_equal(st__ais_words28(z, w), 0);
+		assert_int_equal(st__ais_words28_portable(z, wPort), 0);
+		for (i = 0; i < 3; i++) {
+			uint64_t ref = 0;
+			size_t k;
+			for (k = 0; k < 8; k++)
+				ref = ref << 8 | aRef[8 * i + k];
+			assert_int_equal(w[i], ref);
+			assert_int_equal(wPort[i], ref);
+		}
+		memset(&mFast, 0xA5, sizeof mFast);
+		memset(&mGen, 0xA5, sizeof mGen);
+		assert_int_equal(st_ais_decode(z, 28, 0, &mFast), ST_OK);
+		assert_int_equal(st_ais_decode(z, 29, 5, &mGen), ST_OK);
+		assert_memory_equal(&mFast, &mGen, sizeof mFast);
+		unsigned fill = 1 + (unsigned)iRound % 5;
+		st_status rc = st_ais_decode(z, 28, fill, &mGen);
+		if (mFast.type <= 3) {
+			assert_int_equal(rc, ST_OK);
+			assert_int_equal(mGen.type1.radio, mFast.type1.radio >> fill);
+			mGen.type1.radio = mFast.type1.radio;
+			assert_memory_equal(&mFast, &mGen, sizeof mFast);
+		} else {
+			assert_int_equal(rc, ST_EMALFORMED);
+		}
+		/* A bad character anywhere, the type character included. */
+		char cSave = z[iRound % 28];
+		z[iRound % 28] = (iRound & 1) ? 'X' : '\0';
+		assert_int_equal(st_ais_decode(z, 28, 0, &mFast), ST_EMALFORMED);
+		assert_int_not_equal(st__ais_words28(z, w), 0);
+		assert_int_not_equal(st__ais_words28_portable(z, wPort), 0);
+		z[iRound % 28] = cSave;
+	}
+}
+
+/* Random 6-bit text of n characters (no NUL), spaces and '@' included. */
+static void random_text(uint32_t *pSeed, char *z, size_t n)
+{
+	static const char azSix[] =
+		"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
+	size_t i;
+	for (i = 0; i < n; i++) {
+		*pSeed = *pSeed * 1103515245u + 12345u;
+		unsigned r = (*pSeed >> 16) % 100;
+		z[i] = r < 3 ? '@' : r < 20 ? ' ' : azSix[r % 64];
+	}
+	z[n] = 0;
+}
+
+/* What gpsd makes of a text field: up to the first '@', trailing spaces
+ * dropped. */
+static void text_ref(const char *z, size_t n, char *zOut)
+{
+	size_t i;
+	for (i = 0; i < n && z[i] != '@'; i++)
+		zOut[i] = z[i];
+	while (i > 0 && zOut[i - 1] == ' ')
+		i--;
+	zOut[i] = 0;
+}
+
+/* Text fields are read eight characters at a time: every length of a
+ * type 14 text (bit 40), and random type 5 (bits 70, 112, 302) and type
+ * 19 (bit 143) texts, with '@' and spaces anywhere, against the
+ * character-by-character rule. */
+static void test_text_every_offset(void **state)
+{
+	(void)state;
+	ais_test_bits b;
+	st_ais_msg m;
+	uint32_t seed = 4242;
+	char z[200], zCall[8], zName[21], zDest[21], zWant[200];
+	for (size_t len = 0; len <= 161; len++) {
+		for (int iRound = 0; iRound < 4; iRound++) {
+			random_text(&seed, z, len);
+			tb_head(&b, 14, 0, 366000001);
+			tb_u(&b, 2, 0);
+			tb_text(&b, (unsigned)len, z);
+			assert_int_equal(tb_decode(&b, b.nBit, &m), ST_OK);
+			text_ref(z, len, zWant);
+			assert_string_equal(m.type14.text, zWant);
+		}
+	}
+	for (int iRound = 0; iRound < 400; iRound++) {
+		random_text(&seed, zCall, 7);
+		random_text(&seed, zName, 20);
+		random_text(&seed, zDest, 20);
+		type5_bits(&b, zCall, zName, zDest);
+		assert_int_equal(tb_decode(&b, b.nBit, &m), ST_OK);
+		text_ref(zCall, 7, zWant);
+		assert_string_equal(m.type5.callsign, zWant);
+		text_ref(zName, 20, zWant);
+		assert_string_equal(m.type5.shipname, zWant);
+		text_ref(zDest, 20, zWant);
+		assert_string_equal(m.type5.destination, zWant);
+		tb_head(&b, 19, 0, 366000002);
+		tb_u(&b, 8, 0);
+		tb_u(&b, 10, 123);
+		tb_u(&b, 1, 1);
+		tb_s(&b, 28, -1234567);
+		tb_s(&b, 27, 2345678);
+		tb_u(&b, 12, 900);
+		tb_u(&b, 9, 90);
+		tb_u(&b, 6, 30);
+		tb_u(&b, 4, 0);
+		tb_text(&b, 20, zName);
+		tb_u(&b, 8, 37);
+		tb_u(&b, 9, 10);
+		tb_u(&b, 9, 20);
+		tb_u(&b, 6, 3);
+		tb_u(&b, 6, 4);
+		tb_u(&b, 4, 1);
+		tb_u(&b, 1, 0);
+		tb_u(&b, 1, 1);
+		tb_u(&b, 1, 0);
+		tb_u(&b, 4, 0);
+		assert_int_equal(tb_decode(&b, b.nBit, &m), ST_OK);
+		text_ref(zName, 20, zWant);
+		assert_string_equal(m.type19.shipname, zWant);
+		assert_int_equal(m.type19.shiptype, 37);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +670,9 @@ int main(void)
 		cmocka_unit_test(test_alternate_layouts),
 		cmocka_unit_test(test_every_type_real),
 		cmocka_unit_test(test_type1_and_5_real),
+		cmocka_unit_test(test_dearmour_every_length),
+		cmocka_unit_test(test_fast_path_matches_general),
+		cmocka_unit_test(test_text_every_offset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

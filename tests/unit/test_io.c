@@ -356,6 +356,128 @@ static void test_pipe_live(void **state)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* Reads every line of src and checks it against a reference split of
+ * zText: on LF, one trailing CR removed, a last line without LF kept, a
+ * line longer than nMax (after the CR) reported once as too long with its
+ * first nMax bytes. */
+static void check_bounded(st__lines *src, const char *zText, size_t nText, size_t nMax)
+{
+	const char *z = zText, *zEnd = zText + nText;
+	uint64_t n = 0;
+	while (z < zEnd) {
+		const char *zNl = memchr(z, '\n', (size_t)(zEnd - z));
+		size_t len = zNl ? (size_t)(zNl - z) : (size_t)(zEnd - z);
+		size_t want = len && z[len - 1] == '\r' ? len - 1 : len;
+		const char *zLine;
+		size_t nLine;
+		st_status rc = st__lines_next(src, &zLine, &nLine);
+		if (want > nMax) {
+			assert_int_equal(rc, ST_ETOOLONG);
+			want = nMax;
+		} else {
+			assert_int_equal(rc, ST_OK);
+		}
+		assert_int_equal(nLine, want);
+		assert_memory_equal(zLine, z, want);
+		n++;
+		assert_int_equal(st__lines_lineno(src), n);
+		z += len + (zNl ? 1 : 0);
+	}
+	const char *zLine;
+	size_t nLine;
+	assert_int_equal(st__lines_next(src, &zLine, &nLine), ST_ENOTFOUND);
+	assert_int_equal(st__lines_lineno(src), n);
+}
+
+/* One text through every way in: borrowed memory (exactly sized, so ASan
+ * sees any read past it), copied memory through buffers from 1 byte to
+ * larger than the text, and a mapped file. */
+static void check_every_source(const char *zText, size_t nText, size_t nMax)
+{
+	static const size_t aBuf[] = {0, 1, 7, 63, 64, 65, 200, 4096};
+	char zErr[256];
+	st__lines *src;
+	char *zCopy = malloc(nText ? nText : 1);
+	assert_non_null(zCopy);
+	memcpy(zCopy, zText, nText);
+	for (size_t i = 0; i < sizeof aBuf / sizeof aBuf[0]; i++) {
+		assert_int_equal(st__lines_open_mem(&src, zCopy, nText, "t", aBuf[i], nMax,
+		                                    zErr, sizeof zErr), ST_OK);
+		check_bounded(src, zCopy, nText, nMax);
+		st__lines_close(src);
+	}
+	free(zCopy);
+	char zTmp[] = "/tmp/st_io_blkXXXXXX";
+	int fd = mkstemp(zTmp);
+	assert_true(fd >= 0);
+	close(fd);
+	spill(zTmp, zText, nText);
+	assert_int_equal(st__lines_open(&src, zTmp, 0, nMax, zErr, sizeof zErr), ST_OK);
+	check_bounded(src, zText, nText, nMax);
+	st__lines_close(src);
+	unlink(zTmp);
+}
+
+/* Newlines are found 64 bytes at a time: lines of every length from 0 to
+ * 130 back to back put a newline at every offset of a 16- and a 64-byte
+ * block, with and without CR, NUL bytes, and a final newline; random
+ * texts mix empty, boundary-length and overlong lines; and the empty
+ * text has no line at all. */
+static void test_block_boundaries(void **state)
+{
+	(void)state;
+	char *z = malloc(20000);
+	assert_non_null(z);
+	check_every_source("", 0, 100);
+	{
+		/* No block at all: an empty source, not a read of NULL. */
+		st__lines *src;
+		char zErr[64];
+		const char *zLine;
+		size_t nLine;
+		assert_int_equal(st__lines_open_mem(&src, NULL, 0, "t", 0, 0, zErr, sizeof zErr),
+		                 ST_OK);
+		assert_int_equal(st__lines_next(src, &zLine, &nLine), ST_ENOTFOUND);
+		st__lines_close(src);
+	}
+	for (size_t len = 0; len <= 130; len++) {
+		for (int iForm = 0; iForm < 3; iForm++) {
+			size_t n = 0;
+			for (int k = 0; k < 5; k++) {
+				for (size_t i = 0; i < len; i++)
+					z[n++] = iForm == 2 && i % 3 == 0 ? '\0' : (char)('a' + (i + (size_t)k) % 26);
+				if (iForm == 1 && len > 0)
+					z[n - 1] = '\r';
+				z[n++] = '\n';
+			}
+			check_every_source(z, n, 100);
+			check_every_source(z, n - 1, 100); /* no final newline */
+		}
+	}
+	static const size_t aLen[] = {0, 1, 15, 16, 17, 31, 32, 33, 62, 63, 64, 65,
+	                              99, 100, 101, 102, 127, 128, 129, 250};
+	uint32_t seed = 99;
+	for (int iRound = 0; iRound < 60; iRound++) {
+		size_t n = 0;
+		while (n < 3000) {
+			seed = seed * 1103515245u + 12345u;
+			size_t len = aLen[(seed >> 16) % (sizeof aLen / sizeof aLen[0])];
+			for (size_t i = 0; i < len; i++) {
+				seed = seed * 1103515245u + 12345u;
+				unsigned r = (seed >> 16) % 40;
+				z[n++] = r == 0 ? '\0' : r == 1 ? '\r' : (char)('!' + r);
+			}
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 16) % 4 == 0)
+				z[n++] = '\r';
+			z[n++] = '\n';
+		}
+		seed = seed * 1103515245u + 12345u;
+		check_every_source(z, n - (seed >> 16) % 2, 100);
+	}
+	free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_line_ends_and_overlong),
 		cmocka_unit_test(test_peek_and_errors),
 		cmocka_unit_test(test_pipe_live),
+		cmocka_unit_test(test_block_boundaries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,11 @@
  * tolerances follow what real transmitters send (as gpsd does) and each one
  * says why; anything too short for a type's mandatory fields is rejected. */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "shiptrace/ais.h"
+#include "ais/ais_int.h"
 
 /* Room for the longest payload plus slack, so that a field read near the
  * end (or a tolerated short message's missing tail) sees zeros and the
@@ -15,6 +19,8 @@
  * 16 zero bytes after the data, plus the width of one load, are enough. */
 #define BUF_SLACK 16
 #define BUF_BYTES (ST_AIS_MAX_BYTES + BUF_SLACK + 8)
+_Static_assert(BUF_BYTES >= ST__AIS_DEARMOUR_BYTES((ST_AIS_MAX_BITS + 5) / 6),
+               "the de-armouring writes past the data");
 
 /* '0'..'W' -> 0..39, '`'..'w' -> 40..63, anything else 0x80 (invalid). */
 static const uint8_t aDearmour[256] = {
@@ -29,10 +35,6 @@ static const uint8_t aDearmour[256] = {
 	R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80), R8(0x80),
 #undef R8
 };
-
-/* 6-bit ASCII as ITU-R M.1371 Table 47 defines it. */
-static const char azSixbit[65] =
-	"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
 
 static inline uint64_t load_be64(const uint8_t *p)
 {
@@ -81,13 +83,48 @@ static inline int32_t sbits(const uint8_t *a, unsigned iStart, unsigned nBit)
 static void sixbit_text(const uint8_t *a, unsigned iStart, unsigned nChar,
                         char *zOut, bool bTrim)
 {
-	unsigned i;
-	for (i = 0; i < nChar; i++) {
+	unsigned i = 0;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Eight characters at a time: their 48 bits spread to one 6-bit
+	 * value per byte, mapped to ASCII (values below 32 are '@'..'_', the
+	 * rest ' '..'?'), and the first '@' (value 0) found with the exact
+	 * zero-byte test. */
+	const uint64_t k7f = 0x7F7F7F7F7F7F7F7Full;
+	for (; i < nChar; i += 8) {
+		unsigned iBit = iStart + 6 * i, nTake = nChar - i < 8 ? nChar - i : 8;
+		uint64_t x = load_be64(a + (iBit >> 3)) << (iBit & 7) >> 16;
+		x = x >> 24 | (x & 0xFFFFFF) << 32;
+		x = (x >> 12 & 0x00000FFF00000FFFull) | (x & 0x00000FFF00000FFFull) << 16;
+		x = (x >> 6 & 0x003F003F003F003Full) | (x & 0x003F003F003F003Full) << 8;
+		uint64_t zero = ~(((x & k7f) + k7f) | x | k7f);
+		uint64_t asc = x + ((~x & 0x2020202020202020ull) << 1);
+		if (nTake < 8)
+			zero &= ((uint64_t)1 << (8 * nTake)) - 1;
+		if (zero)
+			nTake = (unsigned)__builtin_ctzll(zero) / 8;
+		if (nTake == 8) {
+			memcpy(zOut + i, &asc, 8);
+		} else {
+			unsigned k;
+			for (k = 0; k < nTake; k++, asc >>= 8)
+				zOut[i + k] = (char)asc;
+			i += nTake;
+			break;
+		}
+	}
+	if (i > nChar)
+		i = nChar;
+#else
+	/* 6-bit ASCII as ITU-R M.1371 Table 47 defines it. */
+	static const char azSixbit[65] =
+		"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
+	for (; i < nChar; i++) {
 		char c = azSixbit[ubits(a, iStart + 6 * i, 6)];
 		if (c == '@')
 			break;
 		zOut[i] = c;
 	}
+#endif
 	zOut[i] = 0;
 	if (bTrim)
 		while (i > 0 && zOut[i - 1] == ' ')
@@ -130,36 +167,35 @@ static bool is_auxiliary_mmsi(uint32_t mmsi)
 	return mmsi / 10000000 == 98;
 }
 
-st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
-                        st_ais_msg *out)
+/* Eight characters make six bytes: gather their 48 bits and store them
+ * with one 8-byte write (the 2 extra bytes are overwritten by the next
+ * group, or are scratch). *pBad collects the table's invalid mark. */
+static inline uint64_t gather8(const unsigned char *q, unsigned *pBad)
 {
-	uint8_t a[BUF_BYTES];
+	unsigned c0 = aDearmour[q[0]], c1 = aDearmour[q[1]];
+	unsigned c2 = aDearmour[q[2]], c3 = aDearmour[q[3]];
+	unsigned c4 = aDearmour[q[4]], c5 = aDearmour[q[5]];
+	unsigned c6 = aDearmour[q[6]], c7 = aDearmour[q[7]];
+	*pBad |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7;
+	return (uint64_t)(c0 << 18 | c1 << 12 | c2 << 6 | c3) << 24 |
+	       (c4 << 18 | c5 << 12 | c6 << 6 | c7);
+}
+
+static inline unsigned dearmour_portable(const char *zPayload, size_t nChar, uint8_t *a)
+{
 	const unsigned char *z = (const unsigned char *)zPayload;
-	size_t nBit, i, j;
+	size_t i, j;
 	unsigned bad = 0;
-
-	if (nChar == 0 || fill > 5 || nChar * 6 > ST_AIS_MAX_BITS + 5)
-		return ST_EMALFORMED;
-	nBit = nChar * 6 - fill;
-	if (nBit < 38 || nBit > ST_AIS_MAX_BITS)
-		return ST_EMALFORMED;
-
-	/* Eight characters make six bytes: gather 48 bits and store them
-	 * with one 8-byte write (the 2 extra bytes are overwritten by the
-	 * next group or cleared below). */
-	for (i = 0, j = 0; i + 8 <= nChar; i += 8, j += 6) {
-		const unsigned char *q = z + i;
-		unsigned c0 = aDearmour[q[0]], c1 = aDearmour[q[1]];
-		unsigned c2 = aDearmour[q[2]], c3 = aDearmour[q[3]];
-		unsigned c4 = aDearmour[q[4]], c5 = aDearmour[q[5]];
-		unsigned c6 = aDearmour[q[6]], c7 = aDearmour[q[7]];
-		uint64_t v;
-		bad |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7;
-		v = (uint64_t)(c0 << 18 | c1 << 12 | c2 << 6 | c3) << 24 |
-		    (c4 << 18 | c5 << 12 | c6 << 6 | c7);
-		store_be64(a + j, v << 16);
-	}
-	if (i < nChar) {
+	for (i = 0, j = 0; i + 8 <= nChar; i += 8, j += 6)
+		store_be64(a + j, gather8(z + i, &bad) << 16);
+	if (i < nChar && nChar >= 8) {
+		/* The last eight characters again, of which the ones already
+		 * stored fall off the top of the shift: no per-character loop
+		 * and no read past the payload. */
+		unsigned nRest = (unsigned)(nChar - i);
+		uint64_t v = gather8(z + nChar - 8, &bad);
+		store_be64(a + j, v << (16 + 6 * (8 - nRest)));
+	} else if (i < nChar) {
 		uint64_t v = 0;
 		unsigned k, nRest = (unsigned)(nChar - i);
 		for (k = 0; k < 8; k++) {
@@ -168,9 +204,273 @@ st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
 			v = v << 6 | c;
 		}
 		store_be64(a + j, v << 16);
-		j += 6;
 	}
-	if (bad & 0x80)
+	return bad & 0x80;
+}
+
+static inline unsigned words28_portable(const char *zPayload, uint64_t w[3])
+{
+	const unsigned char *z = (const unsigned char *)zPayload;
+	unsigned bad = 0;
+	uint64_t g0 = gather8(z, &bad);      /* bits 0..47 */
+	uint64_t g1 = gather8(z + 8, &bad);  /* bits 48..95 */
+	uint64_t g2 = gather8(z + 16, &bad); /* bits 96..143 */
+	uint64_t g3 = gather8(z + 20, &bad); /* bits 120..167 */
+	w[0] = g0 << 16 | g1 >> 32;
+	w[1] = g1 << 32 | g2 >> 16;
+	w[2] = (g2 & 0xFFFF) << 48 | (g3 & 0xFFFFFF) << 24;
+	return bad & 0x80;
+}
+
+#if defined(__SSE2__)
+/* Sixteen characters at a time: range checks and the '`'..'w' offset on
+ * all sixteen at once, then the 6-bit values merged pairwise (16-bit lanes
+ * of 12 bits, 32-bit lanes of 24, 64-bit lanes of 48), which leaves the
+ * two 48-bit halves of the 96 bits in the two 64-bit lanes. *pOk keeps
+ * 0xFF in every byte that was inside the armour. */
+static inline void gather16(const unsigned char *q, __m128i *pOk, uint64_t aHalf[2])
+{
+	__m128i c = _mm_loadu_si128((const __m128i *)(const void *)q);
+	__m128i x = _mm_sub_epi8(c, _mm_set1_epi8('0'));
+	__m128i lo = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(39)), x);
+	__m128i y = _mm_sub_epi8(x, _mm_set1_epi8('`' - '0'));
+	__m128i hi = _mm_cmpeq_epi8(_mm_min_epu8(y, _mm_set1_epi8(23)), y);
+	__m128i v = _mm_sub_epi8(x, _mm_and_si128(hi, _mm_set1_epi8(8)));
+	*pOk = _mm_and_si128(*pOk, _mm_or_si128(lo, hi));
+	v = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0xFF)), 6),
+	                 _mm_srli_epi16(v, 8));
+	v = _mm_or_si128(_mm_slli_epi32(_mm_and_si128(v, _mm_set1_epi32(0xFFFF)), 12),
+	                 _mm_srli_epi32(v, 16));
+	v = _mm_or_si128(_mm_slli_epi64(_mm_and_si128(v, _mm_set_epi32(0, -1, 0, -1)), 24),
+	                 _mm_srli_epi64(v, 32));
+#if defined(__x86_64__)
+	aHalf[0] = (uint64_t)_mm_cvtsi128_si64(v);
+	aHalf[1] = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+#else
+	_mm_storeu_si128((__m128i *)(void *)aHalf, v);
+#endif
+}
+
+static inline unsigned dearmour(const char *zPayload, size_t nChar, uint8_t *a)
+{
+	const unsigned char *z = (const unsigned char *)zPayload;
+	__m128i ok = _mm_set1_epi8(-1);
+	uint64_t aHalf[2];
+	size_t i, j;
+	if (nChar < 16)
+		return dearmour_portable(zPayload, nChar, a);
+	for (i = 0, j = 0; i + 16 <= nChar; i += 16, j += 12) {
+		gather16(z + i, &ok, aHalf);
+		store_be64(a + j, aHalf[0] << 16);
+		store_be64(a + j + 6, aHalf[1] << 16);
+	}
+	if (i < nChar) {
+		/* The last sixteen characters again, as 96 bits left-aligned in
+		 * 128; shifting out the ones already stored leaves the rest
+		 * left-aligned with zeros after it. */
+		unsigned nSkip = (unsigned)(16 - (nChar - i)) * 6;
+		uint64_t hi, lo;
+		gather16(z + nChar - 16, &ok, aHalf);
+		hi = aHalf[0] << 16 | aHalf[1] >> 32;
+		lo = aHalf[1] << 32;
+		if (nSkip < 64) {
+			hi = hi << nSkip | lo >> (64 - nSkip);
+			lo <<= nSkip;
+		} else {
+			hi = lo << (nSkip - 64);
+			lo = 0;
+		}
+		store_be64(a + j, hi);
+		store_be64(a + j + 8, lo);
+	}
+	return _mm_movemask_epi8(ok) != 0xFFFF;
+}
+
+static inline unsigned words28(const char *zPayload, uint64_t w[3])
+{
+	const unsigned char *z = (const unsigned char *)zPayload;
+	__m128i ok = _mm_set1_epi8(-1);
+	uint64_t a0[2], a1[2];
+	gather16(z, &ok, a0);      /* characters 0..15: bits 0..95 */
+	gather16(z + 12, &ok, a1); /* characters 12..27: bits 72..167 */
+	w[0] = a0[0] << 16 | a0[1] >> 32;
+	w[1] = a0[1] << 32 | (a1[0] & 0xFFFFFF) << 8 | a1[1] >> 40;
+	w[2] = a1[1] << 24;
+	return _mm_movemask_epi8(ok) != 0xFFFF;
+}
+#else
+static inline unsigned dearmour(const char *zPayload, size_t nChar, uint8_t *a)
+{
+	return dearmour_portable(zPayload, nChar, a);
+}
+
+static inline unsigned words28(const char *zPayload, uint64_t w[3])
+{
+	return words28_portable(zPayload, w);
+}
+#endif
+
+/* The same, callable from the tests. */
+unsigned st__ais_dearmour(const char *z, size_t nChar, uint8_t *a)
+{
+	return dearmour(z, nChar, a);
+}
+
+unsigned st__ais_dearmour_portable(const char *z, size_t nChar, uint8_t *a)
+{
+	return dearmour_portable(z, nChar, a);
+}
+
+unsigned st__ais_words28(const char *z, uint64_t w[3])
+{
+	return words28(z, w);
+}
+
+unsigned st__ais_words28_portable(const char *z, uint64_t w[3])
+{
+	return words28_portable(z, w);
+}
+
+/* The types decode_168() reads. */
+#define MASK_168 ((uint64_t)1 << 1 | (uint64_t)1 << 2 | (uint64_t)1 << 3 | \
+                  (uint64_t)1 << 4 | (uint64_t)1 << 9 | (uint64_t)1 << 11 | \
+                  (uint64_t)1 << 18)
+
+/* Field readers over the first 192 bits held as three 64-bit words, MSB
+ * first: with constant arguments each is a shift or two on a register. */
+static inline uint32_t wbits(const uint64_t *w, unsigned iStart, unsigned nBit)
+{
+	unsigned k = iStart >> 6, o = iStart & 63;
+	uint64_t v = w[k] << o;
+	if (o + nBit > 64)
+		v |= w[k + 1] >> (64 - o);
+	return (uint32_t)(v >> (64 - nBit));
+}
+
+static inline int32_t swbits(const uint64_t *w, unsigned iStart, unsigned nBit)
+{
+	unsigned k = iStart >> 6, o = iStart & 63;
+	uint64_t v = w[k] << o;
+	if (o + nBit > 64)
+		v |= w[k + 1] >> (64 - o);
+	return (int32_t)((int64_t)v >> (64 - nBit));
+}
+
+/* The 168-bit position reports (types 1, 2, 3, 4, 9, 11, 18: nearly every
+ * message on the air) from their first 192 bits in w, the bits past nBit
+ * clear. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline st_status decode_168(const uint64_t *w, size_t nBit, st_ais_msg *out)
+{
+	out->type = wbits(w, 0, 6);
+	out->repeat = wbits(w, 6, 2);
+	out->mmsi = wbits(w, 8, 30);
+	switch (out->type) {
+	case 1:
+	case 2:
+	case 3:
+		/* 168 bits by the standard; USCG sees some senders at 163 with
+		 * a truncated radio field, so keep what radio bits there are. */
+		if (nBit < 163)
+			return ST_EMALFORMED;
+		out->type1.status = wbits(w, 38, 4);
+		out->type1.turn = swbits(w, 42, 8);
+		out->type1.speed = wbits(w, 50, 10);
+		out->type1.accuracy = wbits(w, 60, 1);
+		out->type1.lon = swbits(w, 61, 28);
+		out->type1.lat = swbits(w, 89, 27);
+		out->type1.course = wbits(w, 116, 12);
+		out->type1.heading = wbits(w, 128, 9);
+		out->type1.second = wbits(w, 137, 6);
+		out->type1.maneuver = wbits(w, 143, 2);
+		out->type1.spare = wbits(w, 145, 3);
+		out->type1.raim = wbits(w, 148, 1);
+		out->type1.radio = nBit >= 168 ? wbits(w, 149, 19)
+		                               : wbits(w, 149, (unsigned)nBit - 149);
+		return ST_OK;
+	case 4:
+	case 11:
+		if (nBit < 168)
+			return ST_EMALFORMED;
+		out->type4.year = wbits(w, 38, 14);
+		out->type4.month = wbits(w, 52, 4);
+		out->type4.day = wbits(w, 56, 5);
+		out->type4.hour = wbits(w, 61, 5);
+		out->type4.minute = wbits(w, 66, 6);
+		out->type4.second = wbits(w, 72, 6);
+		out->type4.accuracy = wbits(w, 78, 1);
+		out->type4.lon = swbits(w, 79, 28);
+		out->type4.lat = swbits(w, 107, 27);
+		out->type4.epfd = wbits(w, 134, 4);
+		out->type4.raim = wbits(w, 148, 1);
+		out->type4.radio = wbits(w, 149, 19);
+		return ST_OK;
+	case 9:
+		if (nBit < 168)
+			return ST_EMALFORMED;
+		out->type9.alt = wbits(w, 38, 12);
+		out->type9.speed = wbits(w, 50, 10);
+		out->type9.accuracy = wbits(w, 60, 1);
+		out->type9.lon = swbits(w, 61, 28);
+		out->type9.lat = swbits(w, 89, 27);
+		out->type9.course = wbits(w, 116, 12);
+		out->type9.second = wbits(w, 128, 6);
+		out->type9.regional = wbits(w, 134, 8);
+		out->type9.dte = wbits(w, 142, 1);
+		out->type9.assigned = wbits(w, 146, 1);
+		out->type9.raim = wbits(w, 147, 1);
+		out->type9.radio = wbits(w, 148, 20);
+		return ST_OK;
+	case 18:
+		if (nBit < 168)
+			return ST_EMALFORMED;
+		out->type18.reserved = wbits(w, 38, 8);
+		out->type18.speed = wbits(w, 46, 10);
+		out->type18.accuracy = wbits(w, 56, 1);
+		out->type18.lon = swbits(w, 57, 28);
+		out->type18.lat = swbits(w, 85, 27);
+		out->type18.course = wbits(w, 112, 12);
+		out->type18.heading = wbits(w, 124, 9);
+		out->type18.second = wbits(w, 133, 6);
+		out->type18.regional = wbits(w, 139, 2);
+		out->type18.cs = wbits(w, 141, 1);
+		out->type18.display = wbits(w, 142, 1);
+		out->type18.dsc = wbits(w, 143, 1);
+		out->type18.band = wbits(w, 144, 1);
+		out->type18.msg22 = wbits(w, 145, 1);
+		out->type18.assigned = wbits(w, 146, 1);
+		out->type18.raim = wbits(w, 147, 1);
+		out->type18.radio = wbits(w, 148, 20);
+		return ST_OK;
+	default:
+		return ST_EMALFORMED;
+	}
+}
+
+/* The same from the bit buffer, for the rarer lengths: kept out of line
+ * so the fast path's copy stays the only one inlined. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static st_status decode_168_mem(const uint8_t *a, size_t nBit, st_ais_msg *out)
+{
+	uint64_t w[3] = {load_be64(a), load_be64(a + 8), load_be64(a + 16)};
+	return decode_168(w, nBit, out);
+}
+
+/* Every message but the 28-character position reports: out of line, so
+ * that its bit buffer and registers cost the fast path nothing. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static st_status decode_general(const char *zPayload, size_t nChar, size_t nBit,
+                                st_ais_msg *out)
+{
+	uint8_t a[BUF_BYTES];
+
+	if (dearmour(zPayload, nChar, a))
 		return ST_EMALFORMED;
 	/* Fill bits carry no data: clear them, and zero the tail so that
 	 * fields past the end of a tolerated short message read as 0. */
@@ -186,42 +486,12 @@ st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
 	case 1:
 	case 2:
 	case 3:
-		/* 168 bits by the standard; USCG sees some senders at 163 with
-		 * a truncated radio field, so keep what radio bits there are. */
-		if (nBit < 163)
-			return ST_EMALFORMED;
-		out->type1.status = ubits(a, 38, 4);
-		out->type1.turn = sbits(a, 42, 8);
-		out->type1.speed = ubits(a, 50, 10);
-		out->type1.accuracy = ubits(a, 60, 1);
-		out->type1.lon = sbits(a, 61, 28);
-		out->type1.lat = sbits(a, 89, 27);
-		out->type1.course = ubits(a, 116, 12);
-		out->type1.heading = ubits(a, 128, 9);
-		out->type1.second = ubits(a, 137, 6);
-		out->type1.maneuver = ubits(a, 143, 2);
-		out->type1.spare = ubits(a, 145, 3);
-		out->type1.raim = ubits(a, 148, 1);
-		out->type1.radio = nBit >= 168 ? ubits(a, 149, 19)
-		                               : ubits(a, 149, (unsigned)nBit - 149);
-		break;
 	case 4:
+	case 9:
 	case 11:
-		if (nBit < 168)
-			return ST_EMALFORMED;
-		out->type4.year = ubits(a, 38, 14);
-		out->type4.month = ubits(a, 52, 4);
-		out->type4.day = ubits(a, 56, 5);
-		out->type4.hour = ubits(a, 61, 5);
-		out->type4.minute = ubits(a, 66, 6);
-		out->type4.second = ubits(a, 72, 6);
-		out->type4.accuracy = ubits(a, 78, 1);
-		out->type4.lon = sbits(a, 79, 28);
-		out->type4.lat = sbits(a, 107, 27);
-		out->type4.epfd = ubits(a, 134, 4);
-		out->type4.raim = ubits(a, 148, 1);
-		out->type4.radio = ubits(a, 149, 19);
-		break;
+	case 18: {
+		return decode_168_mem(a, nBit, out);
+	}
 	case 5:
 		/* 424 bits by the standard, but many transmitters in the wild
 		 * send 420 or 422 (the spare and sometimes dte cut off); those
@@ -291,22 +561,6 @@ st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
 		out->type8.bitcount = copy_bits(a, 56, nBit - 56, out->type8.bitdata,
 		                                sizeof out->type8.bitdata);
 		break;
-	case 9:
-		if (nBit < 168)
-			return ST_EMALFORMED;
-		out->type9.alt = ubits(a, 38, 12);
-		out->type9.speed = ubits(a, 50, 10);
-		out->type9.accuracy = ubits(a, 60, 1);
-		out->type9.lon = sbits(a, 61, 28);
-		out->type9.lat = sbits(a, 89, 27);
-		out->type9.course = ubits(a, 116, 12);
-		out->type9.second = ubits(a, 128, 6);
-		out->type9.regional = ubits(a, 134, 8);
-		out->type9.dte = ubits(a, 142, 1);
-		out->type9.assigned = ubits(a, 146, 1);
-		out->type9.raim = ubits(a, 147, 1);
-		out->type9.radio = ubits(a, 148, 20);
-		break;
 	case 10:
 		if (nBit < 72)
 			return ST_EMALFORMED;
@@ -369,27 +623,6 @@ st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
 		out->type17.bitcount = copy_bits(a, 80, nBit - 80,
 		                                 out->type17.bitdata,
 		                                 sizeof out->type17.bitdata);
-		break;
-	case 18:
-		if (nBit < 168)
-			return ST_EMALFORMED;
-		out->type18.reserved = ubits(a, 38, 8);
-		out->type18.speed = ubits(a, 46, 10);
-		out->type18.accuracy = ubits(a, 56, 1);
-		out->type18.lon = sbits(a, 57, 28);
-		out->type18.lat = sbits(a, 85, 27);
-		out->type18.course = ubits(a, 112, 12);
-		out->type18.heading = ubits(a, 124, 9);
-		out->type18.second = ubits(a, 133, 6);
-		out->type18.regional = ubits(a, 139, 2);
-		out->type18.cs = ubits(a, 141, 1);
-		out->type18.display = ubits(a, 142, 1);
-		out->type18.dsc = ubits(a, 143, 1);
-		out->type18.band = ubits(a, 144, 1);
-		out->type18.msg22 = ubits(a, 145, 1);
-		out->type18.assigned = ubits(a, 146, 1);
-		out->type18.raim = ubits(a, 147, 1);
-		out->type18.radio = ubits(a, 148, 20);
 		break;
 	case 19:
 		if (nBit < 312)
@@ -598,4 +831,31 @@ st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
 		return ST_EMALFORMED;
 	}
 	return ST_OK;
+}
+
+st_status st_ais_decode(const char *zPayload, size_t nChar, unsigned fill,
+                        st_ais_msg *out)
+{
+	size_t nBit;
+
+	if (nChar == 0 || fill > 5 || nChar * 6 > ST_AIS_MAX_BITS + 5)
+		return ST_EMALFORMED;
+	nBit = nChar * 6 - fill;
+	if (nBit < 38 || nBit > ST_AIS_MAX_BITS)
+		return ST_EMALFORMED;
+
+	/* Most traffic is 28-character position reports: those go from
+	 * the characters to three registers and out, never through the bit
+	 * buffer (whose overlapping stores the field loads would wait on). */
+	if (nChar == 28) {
+		unsigned t = aDearmour[(unsigned char)zPayload[0]];
+		if (t < 64 && (MASK_168 >> t & 1)) {
+			uint64_t w[3];
+			if (words28(zPayload, w))
+				return ST_EMALFORMED;
+			w[2] &= ~(uint64_t)0 << (192 - nBit);
+			return decode_168(w, nBit, out);
+		}
+	}
+	return decode_general(zPayload, nChar, nBit, out);
 }

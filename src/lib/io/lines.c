@@ -2,7 +2,8 @@
  * pass through zlib or libzstd when the first bytes carry their magic, and
  * land in one buffer of nBuf + nMaxLine bytes. A line is returned as a
  * pointer into that buffer; only the unfinished tail of the buffer is moved
- * to the front on a refill, so the cost per line is one memchr. A plain
+ * to the front on a refill, and newlines are found 64 bytes at a time
+ * into a bit mask from which lines are handed out. A plain
  * regular file is mapped instead, and its lines point into the mapping. */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,9 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "io/lines.h"
 
 #define RAW_BUF (256u * 1024u) /* compressed bytes per read */
@@ -46,6 +50,9 @@ struct st__lines {
 	size_t iReleased;           /* mapped bytes before this are dropped */
 	size_t nAlloc, iStart, nEnd;
 	size_t nMaxLine;
+	uint64_t nlMask;            /* bit k: aBuf[iScan - 64 + k] is an unread
+	                               newline (only bits past iStart set) */
+	size_t iScan;               /* bytes before this are scanned */
 	bool eof;                   /* no more decompressed data will come */
 	bool skipping;              /* discarding the rest of an overlong line */
 	st_status errRc;            /* sticky: reported once the buffer is used up */
@@ -179,6 +186,89 @@ static st_status fill_zstd(st__lines *p, size_t room)
 	return ST_OK;
 }
 
+static inline int ctz64(uint64_t m)
+{
+#if defined(__GNUC__)
+	return __builtin_ctzll(m);
+#else
+	int k = 0;
+	while (!(m & 1)) {
+		m >>= 1;
+		k++;
+	}
+	return k;
+#endif
+}
+
+/* Newlines among the 64 bytes at z, as a mask (bit k for z[k]). Lines
+ * are about 50 bytes, so finding each with memchr paid a call and its
+ * setup per line; one scan per 64 bytes serves one or two lines. */
+static inline uint64_t nl_mask64(const char *z)
+{
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n');
+	uint64_t m0 = (uint16_t)_mm_movemask_epi8(
+		_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)z), nl));
+	uint64_t m1 = (uint16_t)_mm_movemask_epi8(
+		_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(z + 16)), nl));
+	uint64_t m2 = (uint16_t)_mm_movemask_epi8(
+		_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(z + 32)), nl));
+	uint64_t m3 = (uint16_t)_mm_movemask_epi8(
+		_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(z + 48)), nl));
+	return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+#else
+	/* A word at a time: a byte of w ^ "\n\n..." is zero exactly where
+	 * the newlines are; the high bit of t marks those bytes, with no
+	 * false hits (the carry-free form of the zero-byte test). */
+	const uint64_t k7f = 0x7F7F7F7F7F7F7F7Full;
+	uint64_t m = 0;
+	int i, b;
+	for (i = 0; i < 8; i++) {
+		uint64_t w = 0, t;
+		for (b = 0; b < 8; b++)
+			w |= (uint64_t)(unsigned char)z[8 * i + b] << (8 * b);
+		w ^= 0x0A0A0A0A0A0A0A0Aull;
+		t = ~(((w & k7f) + k7f) | w | k7f);
+		while (t) {
+			int iBit = ctz64(t);
+			m |= (uint64_t)1 << (8 * i + iBit / 8);
+			t &= t - 1;
+		}
+	}
+	return m;
+#endif
+}
+
+/* The first unread newline at or after iStart, or NULL if there is none
+ * before nEnd. The mask covers the 64 bytes before iScan; a block short
+ * of 64 bytes at the end of the data is searched with memchr, and
+ * scanned again once a refill has moved and extended the data. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static char *find_nl_tail(st__lines *p, size_t iAt)
+{
+	if (iAt >= p->nEnd) /* nothing left (and aBuf may be NULL when empty) */
+		return NULL;
+	const char *zNl = memchr(p->aBuf + iAt, '\n', p->nEnd - iAt);
+	p->iScan = zNl ? (size_t)(zNl - p->aBuf) + 1 : p->nEnd;
+	return (char *)zNl;
+}
+
+static inline char *find_nl(st__lines *p)
+{
+	while (p->nlMask == 0) {
+		size_t iAt = p->iScan > p->iStart ? p->iScan : p->iStart;
+		if (iAt + 64 > p->nEnd)
+			return find_nl_tail(p, iAt);
+		p->nlMask = nl_mask64(p->aBuf + iAt);
+		p->iScan = iAt + 64;
+	}
+	int k = ctz64(p->nlMask);
+	p->nlMask &= p->nlMask - 1;
+	return p->aBuf + (p->iScan - 64 + (size_t)k);
+}
+
 /* Moves the unread tail to the front and appends more decompressed data. */
 static st_status refill(st__lines *p)
 {
@@ -188,6 +278,8 @@ static st_status refill(st__lines *p)
 		memmove(p->aBuf, p->aBuf + p->iStart, p->nEnd - p->iStart);
 		p->nEnd -= p->iStart;
 		p->iStart = 0;
+		p->nlMask = 0; /* its positions moved: scan again from the start */
+		p->iScan = 0;
 	}
 	size_t room = p->nAlloc - p->nEnd;
 	if (room == 0)
@@ -216,6 +308,9 @@ static st_status refill(st__lines *p)
  * (the page cache keeps them), so memory stays bounded as with read(2).
  * Only lines before the one being returned are dropped; a dropped page
  * read again would come back from the file, so this is never unsafe. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static void release_mapped(st__lines *p)
 {
 	size_t nPage = (size_t)sysconf(_SC_PAGESIZE);
@@ -413,12 +508,18 @@ st_status st__lines_open_mem(st__lines **pp, const void *pData, size_t n,
 	return finish_open(pp, zErr, nErr);
 }
 
-st_status st__lines_next(st__lines *p, const char **pzLine, size_t *pnLine)
+/* Everything but the common case of st__lines_next(): the last line
+ * without a newline, overlong lines, refills and the end. Kept out of line
+ * so that the common case saves no registers it does not use. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static st_status next_slow(st__lines *p, const char **pzLine, size_t *pnLine)
 {
 	for (;;) {
 		char *z = p->aBuf + p->iStart;
 		size_t nAvail = p->nEnd - p->iStart;
-		char *zNl = nAvail ? memchr(z, '\n', nAvail) : NULL;
+		char *zNl = find_nl(p);
 		if (p->skipping) {
 			/* The overlong line was already reported; drop its rest. */
 			if (zNl) {
@@ -459,6 +560,29 @@ st_status st__lines_next(st__lines *p, const char **pzLine, size_t *pnLine)
 		 * still handed out, and the error comes after them. */
 		refill(p);
 	}
+}
+
+st_status st__lines_next(st__lines *p, const char **pzLine, size_t *pnLine)
+{
+	char *zNl;
+	if (!p->skipping && (zNl = find_nl(p)) != NULL) {
+		char *z = p->aBuf + p->iStart;
+		size_t n = (size_t)(zNl - z);
+		p->iStart += n + 1;
+		p->nLine++;
+		if (p->iStart >= p->iRelease)
+			release_mapped(p);
+		if (n && z[n - 1] == '\r')
+			n--;
+		*pzLine = z;
+		if (n > p->nMaxLine) {
+			*pnLine = p->nMaxLine;
+			return ST_ETOOLONG;
+		}
+		*pnLine = n;
+		return ST_OK;
+	}
+	return next_slow(p, pzLine, pnLine);
 }
 
 st_status st__lines_peek(st__lines *p, size_t nWant, const char **pz, size_t *pn)
