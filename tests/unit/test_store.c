@@ -67,24 +67,21 @@ static void test_point_blob(void **state)
 	assert_int_equal(a[0], 'G');
 	assert_int_equal(a[1], 'P');
 	assert_int_equal(a[2], 0);       /* version */
-	assert_int_equal(a[3], 0x03);    /* little-endian, envelope [x, y] */
+	assert_int_equal(a[3], 0x01);    /* little-endian, no envelope */
 	assert_int_equal(a[4] | a[5] << 8 | a[6] << 16 | a[7] << 24, 4326);
-	assert_true(get_le_f64(a + 8) == 12.5);   /* minx */
-	assert_true(get_le_f64(a + 16) == 12.5);  /* maxx */
-	assert_true(get_le_f64(a + 24) == 55.75); /* miny */
-	assert_true(get_le_f64(a + 32) == 55.75); /* maxy */
-	assert_int_equal(a[40], 1);               /* WKB little-endian */
-	assert_int_equal(a[41], 1);               /* wkbPoint */
-	assert_int_equal(a[42] | a[43] | a[44], 0);
-	assert_true(get_le_f64(a + 45) == 12.5);
-	assert_true(get_le_f64(a + 53) == 55.75);
+	assert_int_equal(a[8], 1);                /* WKB little-endian */
+	assert_int_equal(a[9], 1);                /* wkbPoint */
+	assert_int_equal(a[10] | a[11] | a[12], 0);
+	assert_true(get_le_f64(a + 13) == 12.5);
+	assert_true(get_le_f64(a + 21) == 55.75);
 	double x, y, e[4];
 	assert_int_equal(st__gpkg_blob_point(a, n, &x, &y), 0);
 	assert_true(x == 12.5 && y == 55.75);
 	assert_int_equal(st__gpkg_blob_envelope(a, n, &e[0], &e[1], &e[2], &e[3]), 0);
-	assert_true(e[0] == 12.5 && e[3] == 55.75);
+	/* the envelope, from the WKB */
+	assert_true(e[0] == 12.5 && e[1] == 12.5 && e[2] == 55.75 && e[3] == 55.75);
 	/* too small a buffer, a bad magic, a truncated blob */
-	assert_int_equal(st__gpkg_blob(&g, 4326, a, 60), 0);
+	assert_int_equal(st__gpkg_blob(&g, 4326, a, ST__GPKG_POINT_BLOB - 1), 0);
 	a[0] = 'X';
 	assert_int_equal(st__gpkg_blob_envelope(a, n, &e[0], &e[1], &e[2], &e[3]), -1);
 	a[0] = 'G';

@@ -91,19 +91,26 @@ size_t st__gpkg_blob(const st_geom *g, int32_t srsId, unsigned char *buf,
 	if (!g || (g->type != ST_GEOM_POINT && g->type != ST_GEOM_LINESTRING) ||
 	    g->nPoint < 1 || g->nPoint > (SIZE_MAX - 64) / 16)
 		return 0;
-	size_t need = 8 + 32 + wkb_size(g);
+	/* A point is its own envelope: its blob carries none, as GDAL writes
+	 * points (the spec makes the envelope optional), which keeps a
+	 * position row 32 bytes smaller. Readers take the box from the WKB. */
+	int point = g->type == ST_GEOM_POINT;
+	size_t need = 8 + (point ? 0 : 32) + wkb_size(g);
 	if (need > n)
 		return 0;
 	unsigned char *p = buf;
 	*p++ = 'G';
 	*p++ = 'P';
 	*p++ = 0;           /* version 1 of the spec's binary format */
-	*p++ = 0x03;        /* standard, not empty, envelope [x,y], little-endian */
+	/* standard, not empty, little-endian; envelope [x,y] or none */
+	*p++ = point ? 0x01 : 0x03;
 	p = put_u32(p, (uint32_t)srsId);
-	double e[4];
-	envelope(g, e);
-	for (int i = 0; i < 4; i++)
-		p = put_f64(p, e[i]);
+	if (!point) {
+		double e[4];
+		envelope(g, e);
+		for (int i = 0; i < 4; i++)
+			p = put_f64(p, e[i]);
+	}
 	p = put_wkb(p, g, 0, 0);
 	return (size_t)(p - buf);
 }

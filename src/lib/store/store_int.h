@@ -103,12 +103,12 @@ st_status st__gpkg_open(st_store **ppStore, const char *zPath, int flags,
 st_status st__pg_open(st_store **ppStore, const char *zUrl, int flags,
                       char *zErr, size_t nErr);
 
-/* GeoPackage geometry blob (GeoPackageBinary header, little-endian, with
- * an envelope, then WKB). Returns the bytes written, or 0 when buf is too
- * small. */
+/* GeoPackage geometry blob (GeoPackageBinary header, little-endian, an
+ * envelope for a linestring and none for a point, then WKB). Returns the
+ * bytes written, or 0 when buf is too small. */
 size_t st__gpkg_blob(const st_geom *g, int32_t srsId, unsigned char *buf,
                      size_t n);
-#define ST__GPKG_POINT_BLOB 61
+#define ST__GPKG_POINT_BLOB 29
 /* Envelope of a blob (from its header, or from the WKB when it has none).
  * Returns 0 on success, 1 for an empty geometry, -1 for a bad blob. */
 int st__gpkg_blob_envelope(const unsigned char *p, size_t n, double *minx,
