@@ -10,13 +10,20 @@
  * (rtree.c: during the load into an empty table, from the table after a
  * large one, with SQL after a small one) and puts the trigger back: every
  * other insert path keeps the index current through the triggers, whose
- * ST_* functions this connection registers. */
+ * ST_* functions this connection registers. During a bulk load a writer
+ * thread owns the connection and makes every SQLite call of the load
+ * while the caller's thread reads and converts the next rows: they meet
+ * at a ring of slots of ready rows ("bulk ingest" below). */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <sqlite3.h>
 #include "shiptrace/time.h"
@@ -38,15 +45,33 @@ typedef struct stmt_slot {
 #define POS_BATCH 32
 #define POS_COLS 11
 
-/* One position waiting for its batch, with its time text and geometry blob
- * ready to be bound in place. */
+/* One position ready for the writer: its time text and geometry blob to be
+ * bound in place, and its R-tree entry. */
 typedef struct posrow {
 	st_position pos;
 	int nTime;                /* 0: no time */
-	int nBlob;                /* 0: no geometry */
+	int nBlob;                /* 0: no geometry, and no R-tree entry */
 	char zTime[32];
 	unsigned char aBlob[ST__GPKG_POINT_BLOB];
+	st__rtree_entry e;
 } posrow;
+
+/* A slot of the ring between the caller's thread and the writer: 32
+ * statements' worth of positions and the vessel reports that came with
+ * them. A slot goes to the writer when either part is full. */
+#define SLOT_POS (POS_BATCH * 32)
+#define SLOT_REP 256
+#define N_SLOT 4
+/* Slots between two starts of the case file's write-back (about 10 MB of
+ * rows): the pages SQLite has written go to the disk during the load
+ * instead of all in the commit's fsync. */
+#define FLUSH_SLOTS 64
+
+typedef struct slot {
+	int nPos, nRep;
+	posrow aPos[SLOT_POS];
+	st_static_report aRep[SLOT_REP];
+} slot;
 
 typedef struct gpkg {
 	sqlite3 *db;
@@ -60,13 +85,28 @@ typedef struct gpkg {
 	int haveBox;
 	st_time_ms tCache;        /* last second formatted, for the time text */
 	char zTimeCache[32];
-	/* positions wait here until a whole batch goes in one statement */
-	sqlite3_stmt *pPosBatch;
-	int nPosRow;
-	/* a load into an empty table builds its R-tree as the rows go in */
-	st__rtree_build *pBuild;
+	sqlite3_stmt *pPosBatch;  /* POS_BATCH rows in one statement */
+	/* a load into an empty table builds its R-tree as the rows go in:
+	 * the caller's thread makes the entries, the writer puts them */
+	st__rtree_build *pBuild;  /* the writer's while it runs */
+	int buildOn;              /* make entries (the caller's flag) */
 	int64_t nextId;           /* the id SQLite gives the next position */
-	posrow aPosRow[POS_BATCH];
+	/* the ring and the writer thread */
+	slot *aSlot;              /* N_SLOT slots, from the first bulk load on */
+	int iFill;                /* the slot the caller fills */
+	int iWrite;               /* the slot the writer takes next */
+	int nFull;                /* slots handed over and not yet written */
+	int stop;                 /* nothing more comes: the writer returns */
+	int discard;              /* the load is abandoned: write nothing more */
+	st_status wRc;            /* the writer's first failure, or ST_OK */
+	char zWErr[512];          /* its message */
+	int haveWriter;           /* a writer thread runs (else the caller
+	                           * writes each slot itself) */
+	int fdFlush;              /* the case file, to start its write-back */
+	int nHanded;              /* slots handed over in this load */
+	pthread_t writer;
+	pthread_mutex_t mu;
+	pthread_cond_t cvFull, cvFree;
 } gpkg;
 
 static gpkg *G(st_store *s)
@@ -74,15 +114,23 @@ static gpkg *G(st_store *s)
 	return s->pImpl;
 }
 
+/* The status for the connection's last error, its message in zErr. */
+static st_status sql_fail(sqlite3 *db, const char *zPath, const char *zWhat,
+                          char *zErr, size_t nErr)
+{
+	int code = sqlite3_errcode(db);
+	snprintf(zErr, nErr, "%s: %.200s: %s", zPath ? zPath : "case", zWhat,
+	         sqlite3_errmsg(db));
+	return (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) ? ST_ENOTCASE
+	       : code == SQLITE_NOMEM                            ? ST_ENOMEM
+	                                                         : ST_ESTORE;
+}
+
 static st_status db_err(st_store *s, const char *zWhat)
 {
-	sqlite3 *db = G(s)->db;
-	int code = sqlite3_errcode(db);
-	st_status rc = (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
-	                   ? ST_ENOTCASE
-	                   : code == SQLITE_NOMEM ? ST_ENOMEM : ST_ESTORE;
-	return st__store_err(s, rc, "%s: %s: %s", s->zPath ? s->zPath : "case",
-	                     zWhat, sqlite3_errmsg(db));
+	char zErr[512];
+	st_status rc = sql_fail(G(s)->db, s->zPath, zWhat, zErr, sizeof zErr);
+	return st__store_err(s, rc, "%s", zErr);
 }
 
 static st_status exec(st_store *s, const char *zSql)
@@ -575,69 +623,17 @@ static st_status gp_tables(st_store *s, st_table_fn xTable, void *ctx)
 
 /* ---- bulk ingest --------------------------------------------------------- */
 
-static st_status gp_bulk_begin(st_store *s, int64_t sourceId)
-{
-	gpkg *g = G(s);
-	g->sourceId = sourceId;
-	g->haveBox = 0;
-	g->tCache = ST_TIME_NONE;
-	sqlite3_stmt *p = NULL;
-	g->maxIdBefore = 0;
-	if (sqlite3_prepare_v2(g->db, "SELECT coalesce(max(id), 0) FROM positions",
-	                       -1, &p, NULL) != SQLITE_OK)
-		return db_err(s, "positions");
-	if (sqlite3_step(p) == SQLITE_ROW)
-		g->maxIdBefore = sqlite3_column_int64(p, 0);
-	sqlite3_finalize(p);
-	st_status rc = exec(s, "DROP TRIGGER IF EXISTS rtree_positions_geom_insert");
-	if (rc != ST_OK)
-		return rc;
-	/* Into an empty table the new rows are the whole index: pack it from
-	 * them as they come instead of reading them back at the end. SQLite
-	 * numbers rows max(id) + 1 on, which bulk_end checks. */
-	st__rtree_build_free(g->pBuild);
-	g->pBuild = NULL;
-	g->nextId = g->maxIdBefore + 1;
-	if (g->maxIdBefore == 0) {
-		char zErr[512];
-		g->pBuild = st__rtree_build_begin(g->db, "rtree_positions_geom", 0,
-		                                  zErr, sizeof zErr);
-		if (!g->pBuild)
-			return st__store_err(s, ST_ESTORE, "%s: %s", s->zPath, zErr);
-	}
-	if (!g->pPos &&
-	    sqlite3_prepare_v3(g->db,
-	        "INSERT INTO positions (mmsi, time, lat, lon, sog, cog, heading,"
-	        " nav_status, msg_type, source_id, geom) VALUES"
-	        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
-	        &g->pPos, NULL) != SQLITE_OK)
-		return db_err(s, "positions");
-	g->nPosRow = 0;
-	if (!g->pPosBatch) {
-		sqlite3_str *pStr = sqlite3_str_new(g->db);
-		sqlite3_str_appendall(pStr, "INSERT INTO positions (mmsi, time, lat,"
-		    " lon, sog, cog, heading, nav_status, msg_type, source_id, geom)"
-		    " VALUES ");
-		for (int i = 0; i < POS_BATCH; i++)
-			sqlite3_str_appendall(pStr, i ? ", (?,?,?,?,?,?,?,?,?,?,?)"
-			                              : "(?,?,?,?,?,?,?,?,?,?,?)");
-		char *z = sqlite3_str_finish(pStr);
-		int prc = z ? sqlite3_prepare_v3(g->db, z, -1,
-		    SQLITE_PREPARE_PERSISTENT, &g->pPosBatch, NULL) : SQLITE_NOMEM;
-		sqlite3_free(z);
-		if (prc != SQLITE_OK)
-			return db_err(s, "positions");
-	}
-	if (!g->pRep &&
-	    sqlite3_prepare_v3(g->db,
-	        "INSERT INTO vessel_reports (mmsi, time, imo, name, callsign,"
-	        " ship_type, to_bow, to_stern, to_port, to_starboard, draught,"
-	        " destination, eta, msg_type, source_id) VALUES"
-	        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
-	        SQLITE_PREPARE_PERSISTENT, &g->pRep, NULL) != SQLITE_OK)
-		return db_err(s, "vessel_reports");
-	return ST_OK;
-}
+/* The caller's thread (gp_position, gp_static) fills slot iFill: the time
+ * text, the geometry blob, the R-tree entry, a copy of each report. A full
+ * slot goes to the writer, which binds and steps its rows, puts its R-tree
+ * entries (writing a chunk of the index when one is full) and inserts its
+ * reports, slot after slot in the order they were filled, so the ids and
+ * the rowid map come out as in a load on one thread. The caller waits only
+ * when all N_SLOT slots are waiting. From bulk_begin to the end of the
+ * load only the writer touches the connection; bulk_end and bulk_abort
+ * wait for it to finish before they use it. A failure in the writer is
+ * kept (wRc, zWErr), the slots after it are dropped, and the caller's next
+ * hand-over returns it. */
 
 static int valid_fix(double lat, double lon)
 {
@@ -646,7 +642,8 @@ static int valid_fix(double lat, double lon)
 }
 
 /* Binds one waiting row as parameters base+1 .. base+POS_COLS; the time
- * text and the blob are bound in place (they live in g until the step). */
+ * text and the blob are bound in place (they live in the slot until the
+ * step). */
 static void bind_pos(sqlite3_stmt *p, int base, const posrow *r,
                      int64_t sourceId)
 {
@@ -688,86 +685,6 @@ static void bind_pos(sqlite3_stmt *p, int base, const posrow *r,
 		sqlite3_bind_null(p, base + 11);
 }
 
-/* Writes the waiting rows: a full batch in one multi-row statement, a
- * partial one (the end of a file) row by row. */
-static st_status flush_positions(st_store *s)
-{
-	gpkg *g = G(s);
-	int n = g->nPosRow;
-	g->nPosRow = 0;
-	if (n == POS_BATCH) {
-		sqlite3_stmt *p = g->pPosBatch;
-		for (int i = 0; i < n; i++)
-			bind_pos(p, i * POS_COLS, &g->aPosRow[i], g->sourceId);
-		int rc = sqlite3_step(p);
-		sqlite3_reset(p);
-		return rc == SQLITE_DONE ? ST_OK : db_err(s, "positions");
-	}
-	for (int i = 0; i < n; i++) {
-		sqlite3_stmt *p = g->pPos;
-		bind_pos(p, 0, &g->aPosRow[i], g->sourceId);
-		int rc = sqlite3_step(p);
-		sqlite3_reset(p);
-		if (rc != SQLITE_DONE)
-			return db_err(s, "positions");
-	}
-	return ST_OK;
-}
-
-static st_status gp_position(st_store *s, const st_position *pos)
-{
-	gpkg *g = G(s);
-	posrow *r = &g->aPosRow[g->nPosRow];
-	r->pos = *pos;
-	r->nTime = 0;
-	if (pos->t != ST_TIME_NONE) {
-		/* most feeds repeat the same second many times: format each
-		 * second once, then patch in the milliseconds */
-		st_time_ms sec = pos->t - (((pos->t % 1000) + 1000) % 1000);
-		if (sec != g->tCache) {
-			st__time_iso(sec, g->zTimeCache);
-			g->tCache = sec;
-		}
-		char *z = r->zTime;
-		memcpy(z, g->zTimeCache, 25);
-		int ms = (int)(pos->t - sec);
-		if (z[19] == '.') {
-			z[20] = (char)('0' + ms / 100);
-			z[21] = (char)('0' + ms / 10 % 10);
-			z[22] = (char)('0' + ms % 10);
-		} else {
-			st__time_iso(pos->t, z);
-		}
-		r->nTime = (int)strlen(z);
-	}
-	r->nBlob = 0;
-	int64_t id = g->nextId++;
-	if (valid_fix(pos->lat, pos->lon)) {
-		/* a failed add drops the build: bulk_end packs the usual way */
-		if (g->pBuild && st__rtree_build_add(g->pBuild, id, pos->lon,
-		                                     pos->lat)) {
-			st__rtree_build_free(g->pBuild);
-			g->pBuild = NULL;
-		}
-		double xy[2] = {pos->lon, pos->lat};
-		st_geom geom = {ST_GEOM_POINT, 1, xy};
-		r->nBlob = (int)st__gpkg_blob(&geom, 4326, r->aBlob, sizeof r->aBlob);
-		if (!g->haveBox) {
-			g->bbox[0] = g->bbox[1] = pos->lon;
-			g->bbox[2] = g->bbox[3] = pos->lat;
-			g->haveBox = 1;
-		} else {
-			if (pos->lon < g->bbox[0]) g->bbox[0] = pos->lon;
-			if (pos->lon > g->bbox[1]) g->bbox[1] = pos->lon;
-			if (pos->lat < g->bbox[2]) g->bbox[2] = pos->lat;
-			if (pos->lat > g->bbox[3]) g->bbox[3] = pos->lat;
-		}
-	}
-	if (++g->nPosRow == POS_BATCH)
-		return flush_positions(s);
-	return ST_OK;
-}
-
 static void bind_int_or_null(sqlite3_stmt *p, int i, int64_t v, int isNull)
 {
 	if (isNull)
@@ -785,9 +702,9 @@ static void bind_text_or_null(sqlite3_stmt *p, int i, const char *z, size_t n)
 		sqlite3_bind_text(p, i, z, (int)len, SQLITE_TRANSIENT);
 }
 
-static st_status gp_static(st_store *s, const st_static_report *r)
+/* Inserts one vessel report (the writer's side of gp_static). */
+static int write_report(gpkg *g, const st_static_report *r)
 {
-	gpkg *g = G(s);
 	sqlite3_stmt *p = g->pRep;
 	sqlite3_bind_int64(p, 1, r->mmsi);
 	bind_time(p, 2, r->t);
@@ -814,8 +731,296 @@ static st_status gp_static(st_store *s, const st_static_report *r)
 	sqlite3_bind_int64(p, 15, g->sourceId);
 	int rc = sqlite3_step(p);
 	sqlite3_reset(p);
-	if (rc != SQLITE_DONE)
+	return rc == SQLITE_DONE ? 0 : 1;
+}
+
+/* Writes one slot: its positions POS_BATCH rows per statement (the rest
+ * of a slot handed over early one by one), their R-tree entries, then its
+ * reports. */
+static st_status write_slot(st_store *s, const slot *sl, char *zErr,
+                            size_t nErr)
+{
+	gpkg *g = G(s);
+	int i = 0;
+	for (; i + POS_BATCH <= sl->nPos; i += POS_BATCH) {
+		sqlite3_stmt *p = g->pPosBatch;
+		for (int k = 0; k < POS_BATCH; k++)
+			bind_pos(p, k * POS_COLS, &sl->aPos[i + k], g->sourceId);
+		int rc = sqlite3_step(p);
+		sqlite3_reset(p);
+		if (rc != SQLITE_DONE)
+			return sql_fail(g->db, s->zPath, "positions", zErr, nErr);
+	}
+	for (; i < sl->nPos; i++) {
+		sqlite3_stmt *p = g->pPos;
+		bind_pos(p, 0, &sl->aPos[i], g->sourceId);
+		int rc = sqlite3_step(p);
+		sqlite3_reset(p);
+		if (rc != SQLITE_DONE)
+			return sql_fail(g->db, s->zPath, "positions", zErr, nErr);
+	}
+	for (i = 0; g->pBuild && i < sl->nPos; i++) {
+		/* a failed put drops the build: bulk_end packs the usual way */
+		if (sl->aPos[i].nBlob && st__rtree_build_put(g->pBuild, &sl->aPos[i].e)) {
+			st__rtree_build_free(g->pBuild);
+			g->pBuild = NULL;
+		}
+	}
+	for (i = 0; i < sl->nRep; i++)
+		if (write_report(g, &sl->aRep[i]))
+			return sql_fail(g->db, s->zPath, "vessel_reports", zErr, nErr);
+	return ST_OK;
+}
+
+static void *writer_main(void *arg)
+{
+	st_store *s = arg;
+	gpkg *g = G(s);
+	char zErr[sizeof g->zWErr];
+	pthread_mutex_lock(&g->mu);
+	for (;;) {
+		while (!g->nFull && !g->stop)
+			pthread_cond_wait(&g->cvFull, &g->mu);
+		if (!g->nFull)
+			break;
+		const slot *sl = &g->aSlot[g->iWrite];
+		int skip = g->wRc != ST_OK || g->discard;
+		pthread_mutex_unlock(&g->mu);
+		st_status rc = skip ? ST_OK : write_slot(s, sl, zErr, sizeof zErr);
+		pthread_mutex_lock(&g->mu);
+		if (rc != ST_OK && g->wRc == ST_OK) {
+			g->wRc = rc;
+			memcpy(g->zWErr, zErr, sizeof zErr);
+		}
+		g->iWrite = (g->iWrite + 1) % N_SLOT;
+		g->nFull--;
+		pthread_cond_signal(&g->cvFree);
+	}
+	pthread_mutex_unlock(&g->mu);
+	struct timespec ts;
+	if (getenv("ST_STORE_TIMING") &&
+	    !clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+		fprintf(stderr, "store: writer thread %.2fs (CPU)\n",
+		        (double)ts.tv_sec + ts.tv_nsec / 1e9);
+	return NULL;
+}
+
+/* Starts the writer; without a thread (none could be started, or
+ * ST_STORE_THREADS=1 asks for one thread) the caller writes each slot
+ * itself when it is full. */
+static st_status writer_start(st_store *s)
+{
+	gpkg *g = G(s);
+	if (!g->aSlot && !(g->aSlot = malloc(N_SLOT * sizeof *g->aSlot)))
+		return st__store_err(s, ST_ENOMEM, "out of memory");
+	for (int i = 0; i < N_SLOT; i++)
+		g->aSlot[i].nPos = g->aSlot[i].nRep = 0;
+	g->iFill = g->iWrite = g->nFull = 0;
+	g->stop = g->discard = 0;
+	g->wRc = ST_OK;
+	g->zWErr[0] = 0;
+	g->haveWriter = 0;
+	g->nHanded = 0;
+	g->fdFlush = open(s->zPath, O_RDONLY | O_CLOEXEC);
+	const char *z = getenv("ST_STORE_THREADS");
+	if (z && atoi(z) == 1)
+		return ST_OK;
+	if (pthread_mutex_init(&g->mu, NULL))
+		return ST_OK;
+	if (pthread_cond_init(&g->cvFull, NULL)) {
+		pthread_mutex_destroy(&g->mu);
+		return ST_OK;
+	}
+	if (pthread_cond_init(&g->cvFree, NULL)) {
+		pthread_cond_destroy(&g->cvFull);
+		pthread_mutex_destroy(&g->mu);
+		return ST_OK;
+	}
+	if (pthread_create(&g->writer, NULL, writer_main, s)) {
+		pthread_cond_destroy(&g->cvFree);
+		pthread_cond_destroy(&g->cvFull);
+		pthread_mutex_destroy(&g->mu);
+		return ST_OK;
+	}
+	g->haveWriter = 1;
+	return ST_OK;
+}
+
+/* Waits for the writer to write (or, discarding, drop) what it was given
+ * and return; returns its first failure. */
+static st_status writer_stop(st_store *s, int discard)
+{
+	gpkg *g = G(s);
+	if (g->haveWriter) {
+		pthread_mutex_lock(&g->mu);
+		g->stop = 1;
+		g->discard |= discard;
+		pthread_cond_signal(&g->cvFull);
+		pthread_mutex_unlock(&g->mu);
+		pthread_join(g->writer, NULL);
+		pthread_cond_destroy(&g->cvFree);
+		pthread_cond_destroy(&g->cvFull);
+		pthread_mutex_destroy(&g->mu);
+		g->haveWriter = 0;
+	}
+	if (g->fdFlush >= 0)
+		close(g->fdFlush);
+	g->fdFlush = -1;
+	if (g->wRc != ST_OK && !discard)
+		return st__store_err(s, g->wRc, "%s", g->zWErr);
+	return ST_OK;
+}
+
+/* Hands the slot being filled to the writer and moves to the next one,
+ * waiting while every slot is taken. */
+static st_status hand_over(st_store *s)
+{
+	gpkg *g = G(s);
+	slot *sl = &g->aSlot[g->iFill];
+	if (!g->haveWriter) {
+		if (g->wRc == ST_OK)
+			g->wRc = write_slot(s, sl, g->zWErr, sizeof g->zWErr);
+		sl->nPos = sl->nRep = 0;
+		return g->wRc == ST_OK ? ST_OK
+		                       : st__store_err(s, g->wRc, "%s", g->zWErr);
+	}
+	if (g->fdFlush >= 0 && ++g->nHanded % FLUSH_SLOTS == 0)
+		sync_file_range(g->fdFlush, 0, 0, SYNC_FILE_RANGE_WRITE);
+	pthread_mutex_lock(&g->mu);
+	g->nFull++;
+	pthread_cond_signal(&g->cvFull);
+	while (g->nFull == N_SLOT)
+		pthread_cond_wait(&g->cvFree, &g->mu);
+	st_status rc = g->wRc;
+	pthread_mutex_unlock(&g->mu);
+	g->iFill = (g->iFill + 1) % N_SLOT;
+	sl = &g->aSlot[g->iFill];
+	sl->nPos = sl->nRep = 0;
+	return rc == ST_OK ? ST_OK : st__store_err(s, rc, "%s", g->zWErr);
+}
+
+static st_status gp_bulk_begin(st_store *s, int64_t sourceId)
+{
+	gpkg *g = G(s);
+	g->sourceId = sourceId;
+	g->haveBox = 0;
+	g->tCache = ST_TIME_NONE;
+	sqlite3_stmt *p = NULL;
+	g->maxIdBefore = 0;
+	if (sqlite3_prepare_v2(g->db, "SELECT coalesce(max(id), 0) FROM positions",
+	                       -1, &p, NULL) != SQLITE_OK)
+		return db_err(s, "positions");
+	if (sqlite3_step(p) == SQLITE_ROW)
+		g->maxIdBefore = sqlite3_column_int64(p, 0);
+	sqlite3_finalize(p);
+	st_status rc = exec(s, "DROP TRIGGER IF EXISTS rtree_positions_geom_insert");
+	if (rc != ST_OK)
+		return rc;
+	/* Into an empty table the new rows are the whole index: pack it from
+	 * them as they come instead of reading them back at the end. SQLite
+	 * numbers rows max(id) + 1 on, which bulk_end checks. */
+	st__rtree_build_free(g->pBuild);
+	g->pBuild = NULL;
+	g->nextId = g->maxIdBefore + 1;
+	if (g->maxIdBefore == 0) {
+		char zErr[512];
+		g->pBuild = st__rtree_build_begin(g->db, "rtree_positions_geom", 0,
+		                                  zErr, sizeof zErr);
+		if (!g->pBuild)
+			return st__store_err(s, ST_ESTORE, "%s: %s", s->zPath, zErr);
+	}
+	g->buildOn = g->pBuild != NULL;
+	if (!g->pPos &&
+	    sqlite3_prepare_v3(g->db,
+	        "INSERT INTO positions (mmsi, time, lat, lon, sog, cog, heading,"
+	        " nav_status, msg_type, source_id, geom) VALUES"
+	        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
+	        &g->pPos, NULL) != SQLITE_OK)
+		return db_err(s, "positions");
+	if (!g->pPosBatch) {
+		sqlite3_str *pStr = sqlite3_str_new(g->db);
+		sqlite3_str_appendall(pStr, "INSERT INTO positions (mmsi, time, lat,"
+		    " lon, sog, cog, heading, nav_status, msg_type, source_id, geom)"
+		    " VALUES ");
+		for (int i = 0; i < POS_BATCH; i++)
+			sqlite3_str_appendall(pStr, i ? ", (?,?,?,?,?,?,?,?,?,?,?)"
+			                              : "(?,?,?,?,?,?,?,?,?,?,?)");
+		char *z = sqlite3_str_finish(pStr);
+		int prc = z ? sqlite3_prepare_v3(g->db, z, -1,
+		    SQLITE_PREPARE_PERSISTENT, &g->pPosBatch, NULL) : SQLITE_NOMEM;
+		sqlite3_free(z);
+		if (prc != SQLITE_OK)
+			return db_err(s, "positions");
+	}
+	if (!g->pRep &&
+	    sqlite3_prepare_v3(g->db,
+	        "INSERT INTO vessel_reports (mmsi, time, imo, name, callsign,"
+	        " ship_type, to_bow, to_stern, to_port, to_starboard, draught,"
+	        " destination, eta, msg_type, source_id) VALUES"
+	        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
+	        SQLITE_PREPARE_PERSISTENT, &g->pRep, NULL) != SQLITE_OK)
 		return db_err(s, "vessel_reports");
+	return writer_start(s);
+}
+
+static st_status gp_position(st_store *s, const st_position *pos)
+{
+	gpkg *g = G(s);
+	slot *sl = &g->aSlot[g->iFill];
+	posrow *r = &sl->aPos[sl->nPos];
+	r->pos = *pos;
+	r->nTime = 0;
+	if (pos->t != ST_TIME_NONE) {
+		/* most feeds repeat the same second many times: format each
+		 * second once, then patch in the milliseconds */
+		st_time_ms sec = pos->t - (((pos->t % 1000) + 1000) % 1000);
+		if (sec != g->tCache) {
+			st__time_iso(sec, g->zTimeCache);
+			g->tCache = sec;
+		}
+		char *z = r->zTime;
+		memcpy(z, g->zTimeCache, 25);
+		int ms = (int)(pos->t - sec);
+		if (z[19] == '.') {
+			z[20] = (char)('0' + ms / 100);
+			z[21] = (char)('0' + ms / 10 % 10);
+			z[22] = (char)('0' + ms % 10);
+		} else {
+			st__time_iso(pos->t, z);
+		}
+		r->nTime = (int)strlen(z);
+	}
+	r->nBlob = 0;
+	int64_t id = g->nextId++;
+	if (valid_fix(pos->lat, pos->lon)) {
+		if (g->buildOn)
+			st__rtree_entry_make(&r->e, id, pos->lon, pos->lat);
+		double xy[2] = {pos->lon, pos->lat};
+		st_geom geom = {ST_GEOM_POINT, 1, xy};
+		r->nBlob = (int)st__gpkg_blob(&geom, 4326, r->aBlob, sizeof r->aBlob);
+		if (!g->haveBox) {
+			g->bbox[0] = g->bbox[1] = pos->lon;
+			g->bbox[2] = g->bbox[3] = pos->lat;
+			g->haveBox = 1;
+		} else {
+			if (pos->lon < g->bbox[0]) g->bbox[0] = pos->lon;
+			if (pos->lon > g->bbox[1]) g->bbox[1] = pos->lon;
+			if (pos->lat < g->bbox[2]) g->bbox[2] = pos->lat;
+			if (pos->lat > g->bbox[3]) g->bbox[3] = pos->lat;
+		}
+	}
+	if (++sl->nPos == SLOT_POS)
+		return hand_over(s);
+	return ST_OK;
+}
+
+static st_status gp_static(st_store *s, const st_static_report *r)
+{
+	gpkg *g = G(s);
+	slot *sl = &g->aSlot[g->iFill];
+	sl->aRep[sl->nRep] = *r;
+	if (++sl->nRep == SLOT_REP)
+		return hand_over(s);
 	return ST_OK;
 }
 
@@ -824,9 +1029,11 @@ static st_status gp_bulk_end(st_store *s)
 	gpkg *g = G(s);
 	sqlite3_stmt *p = NULL;
 	int64_t nNew = 0, nAll = 0;
-	st_status rc = flush_positions(s);
-	if (rc != ST_OK)
-		return rc;
+	const slot *sl = &g->aSlot[g->iFill];
+	st_status rc = sl->nPos || sl->nRep ? hand_over(s) : ST_OK;
+	st_status rcW = writer_stop(s, 0);
+	if (rc != ST_OK || rcW != ST_OK)
+		return rc != ST_OK ? rc : rcW;
 	if (sqlite3_prepare_v2(g->db, "SELECT coalesce(max(id), 0) FROM positions",
 	                       -1, &p, NULL) != SQLITE_OK)
 		return db_err(s, "positions");
@@ -886,7 +1093,10 @@ static st_status gp_bulk_end(st_store *s)
 static void gp_bulk_abort(st_store *s)
 {
 	gpkg *g = G(s);
-	g->nPosRow = 0;
+	if (g->aSlot) {
+		writer_stop(s, 1);
+		g->aSlot[g->iFill].nPos = g->aSlot[g->iFill].nRep = 0;
+	}
 	st__rtree_build_free(g->pBuild);
 	g->pBuild = NULL;
 	if (g->pPosBatch)
@@ -975,6 +1185,9 @@ static void gp_close(st_store *s)
 	gpkg *g = G(s);
 	if (!g)
 		return;
+	if (g->haveWriter || g->fdFlush >= 0)
+		writer_stop(s, 1);
+	free(g->aSlot);
 	for (int i = 0; i < N_STMT_CACHE; i++)
 		sqlite3_finalize(g->aCache[i].pStmt);
 	sqlite3_finalize(g->pPos);
@@ -1027,6 +1240,7 @@ static st_store *new_store(const char *zPath)
 		free(zCopy);
 		return NULL;
 	}
+	g->fdFlush = -1;
 	s->pMethods = &gpkg_methods;
 	s->pImpl = g;
 	s->zPath = zCopy;

@@ -35,12 +35,7 @@
  * batch instead of per row saves most of SQLite's per-statement work. */
 #define MAP_BATCH 64
 
-typedef struct entry {
-	int64_t id;
-	float box[4];             /* minx, maxx, miny, maxy */
-	uint32_t key;             /* Hilbert position of the centre */
-	uint32_t iRead;           /* leaf entries: place in the chunk as read */
-} entry;
+typedef st__rtree_entry entry;
 
 typedef struct idnode {
 	int64_t id, node;
@@ -400,23 +395,36 @@ fail:
 	return NULL;
 }
 
-int st__rtree_build_add(st__rtree_build *b, int64_t id, double x, double y)
+void st__rtree_entry_make(st__rtree_entry *e, int64_t id, double x, double y)
 {
-	if (b->bad)
-		return 1;
-	entry *e = &b->aChunk[b->n];
 	e->id = id;
 	e->box[0] = round_down(x);
 	e->box[1] = round_up(x);
 	e->box[2] = round_down(y);
 	e->box[3] = round_up(y);
 	e->key = hilbert(x, y);
-	e->iRead = (uint32_t)b->n;
+	e->iRead = 0;
+}
+
+int st__rtree_build_put(st__rtree_build *b, const st__rtree_entry *e)
+{
+	if (b->bad)
+		return 1;
+	entry *c = &b->aChunk[b->n];
+	*c = *e;
+	c->iRead = (uint32_t)b->n;
 	if (++b->n == b->nChunk) {
 		b->bad = pack_chunk(&b->p, b->aChunk, b->n, &b->up, b->aMap);
 		b->n = 0;
 	}
 	return b->bad;
+}
+
+int st__rtree_build_add(st__rtree_build *b, int64_t id, double x, double y)
+{
+	entry e;
+	st__rtree_entry_make(&e, id, x, y);
+	return st__rtree_build_put(b, &e);
 }
 
 int st__rtree_build_end(st__rtree_build *b, char *zErr, size_t nErr)

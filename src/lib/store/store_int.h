@@ -148,6 +148,18 @@ st__rtree_build *st__rtree_build_begin(struct sqlite3 *db, const char *zRtree,
                                        size_t nChunk, char *zErr,
                                        size_t nErr);
 int st__rtree_build_add(st__rtree_build *b, int64_t id, double x, double y);
+/* add in two steps, so that the arithmetic can run on another thread than
+ * the one that owns the connection: make computes a point's entry (its box
+ * rounded outwards to floats, its place on the Hilbert curve), put adds it
+ * to the build (and writes a chunk when one is full). */
+typedef struct st__rtree_entry {
+	int64_t id;
+	float box[4];             /* minx, maxx, miny, maxy */
+	uint32_t key;             /* Hilbert position of the centre */
+	uint32_t iRead;           /* leaf entries: place in the chunk as read */
+} st__rtree_entry;
+void st__rtree_entry_make(st__rtree_entry *e, int64_t id, double x, double y);
+int st__rtree_build_put(st__rtree_build *b, const st__rtree_entry *e);
 int st__rtree_build_end(st__rtree_build *b, char *zErr, size_t nErr);
 void st__rtree_build_free(st__rtree_build *b);
 
