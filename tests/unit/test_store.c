@@ -456,12 +456,17 @@ static void test_packed_rtree(void **state)
 	                               sizeof zErr), ST_OK);
 	st_source_info a = source("big.nmea", 'd');
 	assert_int_equal(st_store_ingest_begin(s, &a, NULL), ST_OK);
-	/* enough rows for a three-level tree (51 * 51 < 20000) */
+	/* enough rows for a three-level tree (51 * 51 < 20000), and now and
+	 * then a position without a fix: no geometry, so a gap in the ids the
+	 * index holds */
+	int nNoFix = 0;
 	for (int i = 0; i < 20000; i++) {
+		int noFix = i % 97 == 50;
 		st_position p = pos(200000000u + (uint32_t)(i * 7919 % 300),
 		                    1000000000000LL + (i * 104729 % 20000) * 1000,
-		                    -60 + (i * 31 % 1200) * 0.1,
-		                    -170 + (i * 17 % 3400) * 0.1);
+		                    noFix ? NAN : -60 + (i * 31 % 1200) * 0.1,
+		                    noFix ? NAN : -170 + (i * 17 % 3400) * 0.1);
+		nNoFix += noFix;
 		assert_int_equal(st_store_ingest_position(s, &p), ST_OK);
 	}
 	assert_int_equal(st_store_ingest_end(s, &a), ST_OK);
@@ -470,7 +475,11 @@ static void test_packed_rtree(void **state)
 	st_store_query(s, "SELECT rtreecheck('rtree_positions_geom')", keep_row,
 	               &row, zErr, sizeof zErr);
 	assert_string_equal(row.z[0], "ok");
-	assert_int_equal(q_int(s, "SELECT count(*) FROM rtree_positions_geom"), 20000);
+	assert_int_equal(q_int(s, "SELECT count(*) FROM rtree_positions_geom"),
+	                 20000 - nNoFix);
+	assert_int_equal(q_int(s, "SELECT count(*) FROM positions p JOIN"
+	                          " rtree_positions_geom_rowid m ON m.rowid = p.id"
+	                          " WHERE p.geom IS NOT NULL"), 20000 - nNoFix);
 	/* a window query through the index finds what a scan finds */
 	int64_t nIdx = q_int(s, "SELECT count(*) FROM rtree_positions_geom WHERE"
 	                        " minx >= -20 AND maxx <= 35.5 AND miny >= 10"
@@ -504,8 +513,10 @@ static void test_packed_rtree(void **state)
 
 /* The packer on its own, with chunks small enough that the leaves of many
  * chunks meet in the levels above, over an R-tree this connection has
- * already read (so any state the rtree module cached must not matter). */
-static void test_pack_chunks(void **state)
+ * already read (so any state the rtree module cached must not matter); the
+ * rows in id order, with gaps in the ids (the rowid map's appends resume
+ * after each), and in no order. */
+static void pack_one(const char *zSelect, const char *zCount)
 {
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
@@ -525,16 +536,22 @@ static void test_pack_chunks(void **state)
 	sqlite3_finalize(p);
 	char zErr[256];
 	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(st__rtree_pack(db, "rtree_pts_geom",
-	                                "SELECT id, x, y FROM pts", 1000, zErr,
+	assert_int_equal(st__rtree_pack(db, "rtree_pts_geom", zSelect, 1000, zErr,
 	                                sizeof zErr), 0);
 	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-	static const char *const azCheck[][2] = {
+	char zIn[512];
+	snprintf(zIn, sizeof zIn, "SELECT count(*) FROM (%s) s JOIN"
+	         " rtree_pts_geom_rowid m ON m.rowid = s.id", zSelect);
+	const char *const azCheck[][2] = {
 		{"SELECT rtreecheck('rtree_pts_geom')", "ok"},
-		{"SELECT count(*) FROM rtree_pts_geom", "30000"},
+		{"SELECT count(*) FROM rtree_pts_geom", zCount},
+		{"SELECT count(*) FROM rtree_pts_geom_rowid", zCount},
+		/* every row selected has its mapping, and only those */
+		{zIn, zCount},
 		{"SELECT (SELECT count(*) FROM rtree_pts_geom WHERE minx >= 10 AND"
 		 " maxx <= 60 AND miny >= -20 AND maxy <= 5) = (SELECT count(*)"
-		 " FROM pts WHERE x BETWEEN 10 AND 60 AND y BETWEEN -20 AND 5)", "1"},
+		 " FROM pts JOIN rtree_pts_geom_rowid m ON m.rowid = pts.id"
+		 " WHERE x BETWEEN 10 AND 60 AND y BETWEEN -20 AND 5)", "1"},
 		{"SELECT count(*) > 100 FROM pts WHERE x BETWEEN 10 AND 60 AND"
 		 " y BETWEEN -20 AND 5", "1"},
 		/* every point inside its own float box */
@@ -559,6 +576,13 @@ static void test_pack_chunks(void **state)
 	assert_string_equal((const char *)sqlite3_column_text(p, 0), "ok");
 	sqlite3_finalize(p);
 	sqlite3_close(db);
+}
+
+static void test_pack_chunks(void **state)
+{
+	pack_one("SELECT id, x, y FROM pts", "30000");
+	pack_one("SELECT id, x, y FROM pts WHERE id % 7 <> 3 AND id <> 1", "25713");
+	pack_one("SELECT id, x, y FROM pts ORDER BY id * 7919 % 30011", "30000");
 }
 
 static void test_not_a_case(void **state)

@@ -1255,7 +1255,7 @@ static int configure(sqlite3 *db)
 {
 	sqlite3_busy_timeout(db, 5000);
 	return register_functions(db) || st__rtree_register(db) ||
-	       sqlite3_exec(db, "PRAGMA cache_size = -65536;"
+	       sqlite3_exec(db, "PRAGMA cache_size = -16384;"
 	                        "PRAGMA temp_store = FILE;", NULL, NULL,
 	                    NULL) != SQLITE_OK;
 }

@@ -50,7 +50,9 @@ typedef struct packer {
 	sqlite3 *db;
 	sqlite3_stmt *pNode, *pRowid, *pParent;
 	sqlite3_stmt *pRowidBatch;  /* MAP_BATCH rows of the rowid map */
+	sqlite3_stmt *pRowidNext;   /* one row, the rowid SQLite gives */
 	int64_t nextNode;         /* next node number; 1 is kept for the root */
+	int64_t maxMapId;         /* the largest rowid in the map so far */
 	char *zErr;
 	size_t nErr;
 } packer;
@@ -179,6 +181,8 @@ static int write_node(packer *p, int64_t iNode, const entry *aCell, int n,
 		sqlite3_reset(pMap);
 		if (rc != SQLITE_DONE)
 			return fail(p, "mapping");
+		if (isLeaf && aCell[i].id > p->maxMapId)
+			p->maxMapId = aCell[i].id;
 	}
 	return 0;
 }
@@ -252,27 +256,45 @@ static uint32_t centre_key(const entry *e)
 	               ((double)e->box[2] + e->box[3]) / 2);
 }
 
-/* Writes rows aMap[0..n-1] of the rowid map, MAP_BATCH at a time. */
+/* Writes rows aMap[0..n-1] of the rowid map. A row whose id is one more
+ * than the largest in the map (every row of a load in id order but those
+ * after a position without a geometry) goes in without its rowid: SQLite
+ * gives it the same one by appending, with no search of the table for a
+ * row of that id, which the explicit rowid costs; MAP_BATCH such rows go
+ * in one statement. Other rows name their rowid. */
 static int write_map(packer *p, const idnode *aMap, size_t n)
 {
 	size_t i = 0;
-	for (; i + MAP_BATCH <= n; i += MAP_BATCH) {
-		for (int j = 0; j < MAP_BATCH; j++) {
-			sqlite3_bind_int64(p->pRowidBatch, 2 * j + 1, aMap[i + (size_t)j].id);
-			sqlite3_bind_int64(p->pRowidBatch, 2 * j + 2, aMap[i + (size_t)j].node);
+	while (i < n) {
+		int64_t id = aMap[i].id;
+		size_t k = 0;
+		if (id == p->maxMapId + 1)
+			while (k < MAP_BATCH && i + k < n &&
+			       aMap[i + k].id == id + (int64_t)k)
+				k++;
+		sqlite3_stmt *pStmt;
+		if (k == MAP_BATCH) {
+			pStmt = p->pRowidBatch;
+			for (size_t j = 0; j < k; j++)
+				sqlite3_bind_int64(pStmt, (int)j + 1, aMap[i + j].node);
+		} else if (k) {
+			k = 1;
+			pStmt = p->pRowidNext;
+			sqlite3_bind_int64(pStmt, 1, aMap[i].node);
+		} else {
+			k = 1;
+			pStmt = p->pRowid;
+			sqlite3_bind_int64(pStmt, 1, id);
+			sqlite3_bind_int64(pStmt, 2, aMap[i].node);
 		}
-		int rc = sqlite3_step(p->pRowidBatch);
-		sqlite3_reset(p->pRowidBatch);
+		int rc = sqlite3_step(pStmt);
+		sqlite3_reset(pStmt);
 		if (rc != SQLITE_DONE)
 			return fail(p, "rowid map");
-	}
-	for (; i < n; i++) {
-		sqlite3_bind_int64(p->pRowid, 1, aMap[i].id);
-		sqlite3_bind_int64(p->pRowid, 2, aMap[i].node);
-		int rc = sqlite3_step(p->pRowid);
-		sqlite3_reset(p->pRowid);
-		if (rc != SQLITE_DONE)
-			return fail(p, "rowid map");
+		int64_t last = aMap[i + k - 1].id;
+		if (last > p->maxMapId)
+			p->maxMapId = last;
+		i += k;
 	}
 	return 0;
 }
@@ -324,6 +346,7 @@ void st__rtree_build_free(st__rtree_build *b)
 	sqlite3_finalize(b->p.pNode);
 	sqlite3_finalize(b->p.pRowid);
 	sqlite3_finalize(b->p.pRowidBatch);
+	sqlite3_finalize(b->p.pRowidNext);
 	sqlite3_finalize(b->p.pParent);
 	free(b->up.a);
 	free(b->next.a);
@@ -332,13 +355,15 @@ void st__rtree_build_free(st__rtree_build *b)
 	free(b);
 }
 
+/* Prepares zFmt (its %w the R-tree's name) with its VALUES row (zRow)
+ * nRow times. */
 static sqlite3_stmt *prep(st__rtree_build *b, const char *zRtree,
-                          const char *zFmt, int nRow)
+                          const char *zFmt, const char *zRow, int nRow)
 {
 	sqlite3_str *pStr = sqlite3_str_new(b->p.db);
 	sqlite3_str_appendf(pStr, zFmt, zRtree);
-	for (int j = 1; j < nRow; j++)
-		sqlite3_str_appendall(pStr, ", (?, ?)");
+	for (int j = 0; j < nRow; j++)
+		sqlite3_str_appendf(pStr, "%s%s", j ? ", " : " VALUES ", zRow);
 	char *z = sqlite3_str_finish(pStr);
 	sqlite3_stmt *pStmt = NULL;
 	if (!z || sqlite3_prepare_v2(b->p.db, z, -1, &pStmt, NULL) != SQLITE_OK) {
@@ -372,15 +397,15 @@ st__rtree_build *st__rtree_build_begin(sqlite3 *db, const char *zRtree,
 	}
 	sqlite3_free(zSql);
 	if (!(b->p.pNode = prep(b, zRtree,
-	          "INSERT INTO \"%w_node\" (nodeno, data) VALUES (?, ?)", 1)) ||
+	          "INSERT INTO \"%w_node\" (nodeno, data)", "(?, ?)", 1)) ||
 	    !(b->p.pRowid = prep(b, zRtree,
-	          "INSERT INTO \"%w_rowid\" (rowid, nodeno) VALUES (?, ?)", 1)) ||
+	          "INSERT INTO \"%w_rowid\" (rowid, nodeno)", "(?, ?)", 1)) ||
+	    !(b->p.pRowidNext = prep(b, zRtree,
+	          "INSERT INTO \"%w_rowid\" (nodeno)", "(?)", 1)) ||
 	    !(b->p.pRowidBatch = prep(b, zRtree,
-	          "INSERT INTO \"%w_rowid\" (rowid, nodeno) VALUES (?, ?)",
-	          MAP_BATCH)) ||
+	          "INSERT INTO \"%w_rowid\" (nodeno)", "(?)", MAP_BATCH)) ||
 	    !(b->p.pParent = prep(b, zRtree,
-	          "INSERT INTO \"%w_parent\" (nodeno, parentnode) VALUES (?, ?)",
-	          1)))
+	          "INSERT INTO \"%w_parent\" (nodeno, parentnode)", "(?, ?)", 1)))
 		goto fail;
 	b->aChunk = malloc(b->nChunk * sizeof *b->aChunk);
 	b->aMap = malloc(b->nChunk * sizeof *b->aMap);
