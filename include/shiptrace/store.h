@@ -149,7 +149,8 @@ typedef struct st_source_info {
 	const char *zKind;        /* "ais", later "records", "list", ... */
 	const char *zFormat;      /* detected format: "nmea", "noaa_csv", ... */
 	uint64_t size;            /* bytes on disk */
-	char sha256[65];          /* lower-case hex */
+	char sha256[65];          /* lower-case hex; may be "" at ingest_begin
+	                           * and given by ingest_end */
 	uint64_t lines_read;
 	uint64_t messages;        /* messages/rows accepted */
 	uint64_t rejected[ST_REJ_COUNT];
@@ -161,6 +162,16 @@ const char *st_store_reject_column(st_reject r);
 /* SHA-256 of a file in lower-case hex, and its size. */
 st_status st_sha256_file(const char *zPath, char zHex[65], uint64_t *pSize,
                          char *zErr, size_t nErr);
+
+/* The same on a thread of its own: start returns NULL when no thread can
+ * be started (hash in place then); ready says, without waiting, whether
+ * the hash is done; finish waits for it, returns what st_sha256_file
+ * would, and frees the job. Every started job must be finished. */
+typedef struct st_sha256_job st_sha256_job;
+st_sha256_job *st_sha256_start(const char *zPath);
+int st_sha256_ready(st_sha256_job *j);
+st_status st_sha256_finish(st_sha256_job *j, char zHex[65], uint64_t *pSize,
+                           char *zErr, size_t nErr);
 
 /* Looks a source up by SHA-256: ST_OK and its id, or ST_ENOTFOUND. */
 st_status st_store_find_source(st_store *s, const char *zSha256,

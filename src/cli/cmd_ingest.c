@@ -19,10 +19,104 @@
 
 /* ---- AIS ----------------------------------------------------------------- */
 
+/* The SHA-256 of an AIS file is computed on a thread of its own while the
+ * file goes in (the hash takes a tenth of the ingest's time, and the
+ * reading thread has time to spare): the sources row gets it at the end of
+ * the ingest. A file already in the case is found as soon as its hash is
+ * done, a small part of the way in, and its ingest is rolled back. */
+typedef struct known_source {
+	int64_t id;
+	char sha256[65];
+} known_source;
+
+typedef struct hash_check {
+	st_sha256_job *pJob;      /* NULL once finished */
+	known_source *a;          /* the sources already in the case */
+	size_t n, cap;
+	int64_t dupId;            /* the source with the same bytes, or 0 */
+	int failed;               /* the hash could not be computed */
+} hash_check;
+
+static int keep_known(void *ctx, int nCol, const char *const *azVal,
+                      const char *const *azCol)
+{
+	(void)azCol;
+	hash_check *h = ctx;
+	if (nCol < 2 || !azVal[0] || !azVal[1])
+		return 0;
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 16;
+		known_source *a = realloc(h->a, cap * sizeof *a);
+		if (!a)
+			return 1;
+		h->a = a;
+		h->cap = cap;
+	}
+	h->a[h->n].id = strtoll(azVal[0], NULL, 10);
+	snprintf(h->a[h->n].sha256, sizeof h->a[h->n].sha256, "%s", azVal[1]);
+	h->n++;
+	return 0;
+}
+
+/* Waits for the hash; fills src->sha256 and h->dupId. Returns 0, or 1
+ * after printing why the file cannot be hashed. */
+static int hash_done(hash_check *h, st_source_info *src)
+{
+	if (!h->pJob)
+		return h->failed;
+	char zErr[512];
+	st_status rc = st_sha256_finish(h->pJob, src->sha256, NULL, zErr,
+	                                sizeof zErr);
+	h->pJob = NULL;
+	if (rc != ST_OK) {
+		fprintf(stderr, "shiptrace ingest: %s\n", zErr);
+		h->failed = 1;
+		src->sha256[0] = 0;
+		return 1;
+	}
+	for (size_t i = 0; i < h->n; i++)
+		if (!strcmp(h->a[i].sha256, src->sha256))
+			h->dupId = h->a[i].id;
+	return 0;
+}
+
+static void say_duplicate(const char *zPath, int64_t id, const char *zSha256)
+{
+	fprintf(stderr, "%s: already in the case (source %lld, SHA-256 %.12s...), "
+	        "skipped\n", zPath, (long long)id, zSha256);
+}
+
 typedef struct ais_run {
 	const st_ingest_opts *o;
 	st_reader *pReader;
+	/* while the file's hash is not known, the rejected lines wait in
+	 * pHold (a memory stream), to be shown only if the file goes in */
+	hash_check *h;
+	st_source_info *src;
+	FILE *pHold;
+	char *zHold;
+	size_t nHold;
 } ais_run;
+
+/* Rejected lines held this long make the ingest wait for the hash. */
+#define HOLD_MAX (1 << 20)
+
+/* Waits for the hash if it is not known yet, then shows the rejected
+ * lines held (or drops them: the file will not go in). */
+static void settle(ais_run *pRun)
+{
+	if (!pRun->h)
+		return;
+	hash_done(pRun->h, pRun->src);
+	if (!pRun->pHold)
+		return;
+	fclose(pRun->pHold);
+	pRun->pHold = NULL;
+	if (!pRun->h->dupId && !pRun->h->failed)
+		fwrite(pRun->zHold, 1, pRun->nHold, stderr);
+	free(pRun->zHold);
+	pRun->zHold = NULL;
+}
 
 static void on_reject(void *ctx, const char *zFile, uint64_t line,
                       st_reject why, const char *zLine, size_t n)
@@ -30,6 +124,7 @@ static void on_reject(void *ctx, const char *zFile, uint64_t line,
 	ais_run *pRun = ctx;
 	if (pRun->o->quietRejects)
 		return;
+	FILE *f = pRun->pHold ? pRun->pHold : stderr;
 	const char *zDetail =
 		pRun->pReader ? st_reader_reject_detail(pRun->pReader) : NULL;
 	char zShow[REJECT_SHOW * 4 + 1];
@@ -43,14 +138,16 @@ static void on_reject(void *ctx, const char *zFile, uint64_t line,
 	}
 	zShow[k] = 0;
 	if (zDetail)
-		fprintf(stderr, "%s:%llu: %s (%s): %s\n", zFile,
+		fprintf(f, "%s:%llu: %s (%s): %s\n", zFile,
 		        (unsigned long long)line, st_reject_name(why), zDetail, zShow);
 	else if (zLine)
-		fprintf(stderr, "%s:%llu: %s: %s\n", zFile, (unsigned long long)line,
+		fprintf(f, "%s:%llu: %s: %s\n", zFile, (unsigned long long)line,
 		        st_reject_name(why), zShow);
 	else
-		fprintf(stderr, "%s:%llu: %s: (fragment no longer held)\n", zFile,
+		fprintf(f, "%s:%llu: %s: (fragment no longer held)\n", zFile,
 		        (unsigned long long)line, st_reject_name(why));
+	if (pRun->pHold && ftello(pRun->pHold) > HOLD_MAX)
+		settle(pRun);
 }
 
 static int reader_opts(const st_ingest_opts *o, st_reader_opts *ro)
@@ -85,18 +182,25 @@ static int ais_check(const char *zPath, const st_ingest_opts *o)
 	return 0;
 }
 
-static int ais_ingest(st_store *pCase, const char *zPath, st_source_info *src,
-                      const st_ingest_opts *o)
+/* Ingests an AIS file; with h, hashes it at the same time. Returns 0, 1 on
+ * failure (printed, nothing kept), 2 when its bytes are already in the
+ * case (printed, nothing kept). */
+static int ais_ingest_file(st_store *pCase, const char *zPath,
+                           st_source_info *src, const st_ingest_opts *o,
+                           hash_check *h)
 {
-	ais_run run = {o, NULL};
+	ais_run run = {o, NULL, h, src, NULL, NULL, 0};
 	st_reader_opts ro;
 	if (reader_opts(o, &ro))
 		return 1;
+	if (h && !o->quietRejects)
+		run.pHold = open_memstream(&run.zHold, &run.nHold);
 	ro.on_reject = on_reject;
 	ro.reject_ctx = &run;
 	char zErr[512];
 	st_reader *r = NULL;
 	if (st_reader_open(&r, zPath, &ro, zErr, sizeof zErr) != ST_OK) {
+		settle(&run);
 		fprintf(stderr, "shiptrace ingest: %s\n", zErr);
 		return 1;
 	}
@@ -104,20 +208,36 @@ static int ais_ingest(st_store *pCase, const char *zPath, st_source_info *src,
 	src->zFormat = st_format_name(st_reader_format(r));
 	int64_t sourceId = 0;
 	if (st_store_ingest_begin(pCase, src, &sourceId) != ST_OK) {
+		settle(&run);
 		fprintf(stderr, "shiptrace ingest: %s\n", st_store_errmsg(pCase));
 		st_reader_close(r);
 		return 1;
 	}
 	st_record rec;
 	st_status rc;
+	uint64_t nRec = 0;
 	while ((rc = st_reader_next(r, &rec, zErr, sizeof zErr)) == ST_OK) {
 		if (st_store_ingest_record(pCase, &rec) != ST_OK) {
+			settle(&run);
 			fprintf(stderr, "shiptrace ingest: %s: %s\n", zPath,
 			        st_store_errmsg(pCase));
 			st_store_ingest_abort(pCase);
 			st_reader_close(r);
 			return 1;
 		}
+		if (h && h->pJob && ++nRec % 65536 == 0 && st_sha256_ready(h->pJob))
+			settle(&run);
+		if (h && (h->dupId || h->failed))
+			break;
+	}
+	settle(&run);
+	if (h && (h->dupId || h->failed)) {
+		st_store_ingest_abort(pCase);
+		st_reader_close(r);
+		if (h->failed)
+			return 1;
+		say_duplicate(zPath, h->dupId, src->sha256);
+		return 2;
 	}
 	if (rc != ST_ENOTFOUND) {
 		fprintf(stderr, "shiptrace ingest: %s (nothing of this file was "
@@ -159,6 +279,40 @@ static int ais_ingest(st_store *pCase, const char *zPath, st_source_info *src,
 	        (long long)sourceId);
 	st_reader_close(r);
 	return 0;
+}
+
+static int ais_ingest(st_store *pCase, const char *zPath, st_source_info *src,
+                      const st_ingest_opts *o)
+{
+	return ais_ingest_file(pCase, zPath, src, o, NULL);
+}
+
+/* An AIS file hashed while it goes in: 0 done, 1 failed, 2 skipped (its
+ * bytes are in the case already); -1 when no thread could be started
+ * (the caller hashes first, as for the other kinds). */
+static int ais_ingest_hashing(st_store *pCase, const char *zPath,
+                              st_source_info *src, const st_ingest_opts *o)
+{
+	hash_check h;
+	memset(&h, 0, sizeof h);
+	char zErr[512];
+	if (st_store_query(pCase, "SELECT id, sha256 FROM sources WHERE sha256"
+	                   " IS NOT NULL", keep_known, &h, zErr, sizeof zErr) !=
+	    ST_OK) {
+		fprintf(stderr, "shiptrace ingest: %s\n", zErr);
+		free(h.a);
+		return 1;
+	}
+	if (!(h.pJob = st_sha256_start(zPath))) {
+		free(h.a);
+		return -1;
+	}
+	src->sha256[0] = 0;
+	int rc = ais_ingest_file(pCase, zPath, src, o, &h);
+	if (h.pJob)   /* the ingest stopped before it needed the hash */
+		hash_done(&h, src);
+	free(h.a);
+	return rc;
 }
 
 /* ---- kinds --------------------------------------------------------------- */
@@ -334,6 +488,16 @@ int st_cmd_ingest(int argc, char **argv)
 		memset(&src, 0, sizeof src);
 		src.zName = azArg[i];
 		src.zKind = o.zKind;
+		struct stat st;
+		if (aKind[iKind].xIngest == ais_ingest && !stat(azArg[i], &st)) {
+			src.size = (uint64_t)st.st_size;
+			int rcA = ais_ingest_hashing(pCase, azArg[i], &src, &o);
+			if (rcA >= 0) {
+				nFail += rcA == 1;
+				nDone += rcA == 0;
+				continue;
+			}
+		}
 		if (st_sha256_file(azArg[i], src.sha256, &src.size, zErr,
 		                   sizeof zErr) != ST_OK) {
 			fprintf(stderr, "shiptrace ingest: %s\n", zErr);

@@ -478,13 +478,22 @@ static void seen(st__vagg *v, st_time_ms t)
 		v->last = t;
 }
 
+/* 64 lower-case hex digits. */
+static int is_sha256(const char *z)
+{
+	size_t n = 0;
+	for (; z[n]; n++)
+		if (!((z[n] >= '0' && z[n] <= '9') || (z[n] >= 'a' && z[n] <= 'f')))
+			return 0;
+	return n == 64;
+}
+
 st_status st_store_find_source(st_store *s, const char *zSha256, int64_t *pId)
 {
 	char zSql[160];
 	*pId = 0;
-	for (const char *p = zSha256; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return st__store_err(s, ST_EINVAL, "bad SHA-256 '%s'", zSha256);
+	if (!is_sha256(zSha256))
+		return st__store_err(s, ST_EINVAL, "bad SHA-256 '%s'", zSha256);
 	snprintf(zSql, sizeof zSql, "SELECT id FROM sources WHERE sha256 = '%.64s'",
 	         zSha256);
 	int64_t id = 0;
@@ -506,6 +515,7 @@ static void source_values(const st_source_info *src, st_value *v,
 	v[1].z = src->zKind ? src->zKind : "ais";
 	v[2].i = (int64_t)src->size;
 	v[3].z = src->sha256;
+	v[3].isNull = !src->sha256[0];  /* given at the end (ingest_end) */
 	v[4].z = src->zFormat ? src->zFormat : "unknown";
 	v[5].i = (int64_t)src->lines_read;
 	v[6].i = (int64_t)src->messages;
@@ -685,6 +695,9 @@ st_status st_store_ingest_end(st_store *s, const st_source_info *src)
 			n += snprintf(zSql + n, sizeof zSql - (size_t)n, ", %s = %llu",
 			              azRejectCol[i],
 			              (unsigned long long)src->rejected[i]);
+		if (is_sha256(src->sha256))
+			n += snprintf(zSql + n, sizeof zSql - (size_t)n,
+			              ", sha256 = '%s'", src->sha256);
 		snprintf(zSql + n, sizeof zSql - (size_t)n, " WHERE id = %lld",
 		         (long long)s->sourceId);
 		char zErr[256] = "";
