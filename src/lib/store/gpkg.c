@@ -38,15 +38,8 @@ typedef struct stmt_slot {
 	sqlite3_stmt *pStmt;
 } stmt_slot;
 
-/* Rows per multi-row INSERT of the bulk path: one statement step per batch
- * instead of per row saves SQLite's per-statement work (opening the table
- * cursor, seeking the end of the b-tree, halting, resetting); 11 columns x
- * 32 rows stays under SQLite's default limit of 999 parameters. */
-#define POS_BATCH 32
-#define POS_COLS 11
-
-/* One position ready for the writer: its time text and geometry blob to be
- * bound in place, and its R-tree entry. */
+/* One position ready for the writer: its time text and geometry blob,
+ * which SQLite reads in place, and its R-tree entry. */
 typedef struct posrow {
 	st_position pos;
 	int nTime;                /* 0: no time */
@@ -56,10 +49,10 @@ typedef struct posrow {
 	st__rtree_entry e;
 } posrow;
 
-/* A slot of the ring between the caller's thread and the writer: 32
- * statements' worth of positions and the vessel reports that came with
- * them. A slot goes to the writer when either part is full. */
-#define SLOT_POS (POS_BATCH * 32)
+/* A slot of the ring between the caller's thread and the writer: 1024
+ * positions, one INSERT statement's worth, and the vessel reports that
+ * came with them. A slot goes to the writer when either part is full. */
+#define SLOT_POS 1024
 #define SLOT_REP 256
 #define N_SLOT 4
 /* Slots between two starts of the case file's write-back (about 10 MB of
@@ -85,7 +78,8 @@ typedef struct gpkg {
 	int haveBox;
 	st_time_ms tCache;        /* last second formatted, for the time text */
 	char zTimeCache[32];
-	sqlite3_stmt *pPosBatch;  /* POS_BATCH rows in one statement */
+	int haveModule;           /* st_slot_positions is registered */
+	const slot *pWriting;     /* the slot st_slot_positions reads */
 	/* a load into an empty table builds its R-tree as the rows go in:
 	 * the caller's thread makes the entries, the writer puts them */
 	st__rtree_build *pBuild;  /* the writer's while it runs */
@@ -641,49 +635,172 @@ static int valid_fix(double lat, double lon)
 	       lon >= -180 && lon <= 180;
 }
 
-/* Binds one waiting row as parameters base+1 .. base+POS_COLS; the time
- * text and the blob are bound in place (they live in the slot until the
- * step). */
-static void bind_pos(sqlite3_stmt *p, int base, const posrow *r,
-                     int64_t sourceId)
+/* A slot's positions as a virtual table: the writer inserts them all with
+ * one statement, INSERT INTO positions (...) SELECT ... FROM
+ * st_slot_positions, over an eponymous virtual table whose rows are the
+ * slot's, read in place: SQLite takes each value through xColumn, with no
+ * parameter to bind per value (binding eleven parameters a row was a fifth
+ * of the writer's instructions), and one statement covers a whole slot. */
+typedef struct slot_vtab {
+	sqlite3_vtab base;
+	gpkg *g;
+} slot_vtab;
+
+typedef struct slot_cursor {
+	sqlite3_vtab_cursor base;
+	const slot *sl;
+	int i;
+} slot_cursor;
+
+enum { SC_MMSI, SC_TIME, SC_LAT, SC_LON, SC_SOG, SC_COG, SC_HEADING,
+       SC_NAV_STATUS, SC_MSG_TYPE, SC_GEOM };
+
+static int sv_connect(sqlite3 *db, void *pAux, int argc,
+                      const char *const *argv, sqlite3_vtab **ppVtab,
+                      char **pzErr)
 {
-	const st_position *pos = &r->pos;
-	sqlite3_bind_int64(p, base + 1, pos->mmsi);
-	if (r->nTime)
-		sqlite3_bind_text(p, base + 2, r->zTime, r->nTime, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(p, base + 2);
-	if (isnan(pos->lat))
-		sqlite3_bind_null(p, base + 3);
-	else
-		sqlite3_bind_double(p, base + 3, pos->lat);
-	if (isnan(pos->lon))
-		sqlite3_bind_null(p, base + 4);
-	else
-		sqlite3_bind_double(p, base + 4, pos->lon);
-	if (isnan(pos->sog))
-		sqlite3_bind_null(p, base + 5);
-	else
-		sqlite3_bind_double(p, base + 5, st__f2d(pos->sog));
-	if (isnan(pos->cog))
-		sqlite3_bind_null(p, base + 6);
-	else
-		sqlite3_bind_double(p, base + 6, st__f2d(pos->cog));
-	if (pos->heading < 0)
-		sqlite3_bind_null(p, base + 7);
-	else
-		sqlite3_bind_int(p, base + 7, pos->heading);
-	if (pos->nav_status < 0)
-		sqlite3_bind_null(p, base + 8);
-	else
-		sqlite3_bind_int(p, base + 8, pos->nav_status);
-	sqlite3_bind_int(p, base + 9, pos->msg_type);
-	sqlite3_bind_int64(p, base + 10, sourceId);
-	if (r->nBlob)
-		sqlite3_bind_blob(p, base + 11, r->aBlob, r->nBlob, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(p, base + 11);
+	(void)argc;
+	(void)argv;
+	(void)pzErr;
+	int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(mmsi, time, lat, lon,"
+	                              " sog, cog, heading, nav_status, msg_type,"
+	                              " geom)");
+	if (rc != SQLITE_OK)
+		return rc;
+	slot_vtab *v = sqlite3_malloc(sizeof *v);
+	if (!v)
+		return SQLITE_NOMEM;
+	memset(v, 0, sizeof *v);
+	v->g = pAux;
+	*ppVtab = &v->base;
+	return SQLITE_OK;
 }
+
+static int sv_disconnect(sqlite3_vtab *pVtab)
+{
+	sqlite3_free(pVtab);
+	return SQLITE_OK;
+}
+
+static int sv_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo)
+{
+	(void)pVtab;
+	pInfo->estimatedCost = SLOT_POS;
+	pInfo->estimatedRows = SLOT_POS;
+	return SQLITE_OK;
+}
+
+static int sv_open(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCur)
+{
+	(void)pVtab;
+	slot_cursor *c = sqlite3_malloc(sizeof *c);
+	if (!c)
+		return SQLITE_NOMEM;
+	memset(c, 0, sizeof *c);
+	*ppCur = &c->base;
+	return SQLITE_OK;
+}
+
+static int sv_close(sqlite3_vtab_cursor *pCur)
+{
+	sqlite3_free(pCur);
+	return SQLITE_OK;
+}
+
+static int sv_filter(sqlite3_vtab_cursor *pCur, int idxNum,
+                     const char *idxStr, int argc, sqlite3_value **argv)
+{
+	(void)idxNum;
+	(void)idxStr;
+	(void)argc;
+	(void)argv;
+	slot_cursor *c = (slot_cursor *)pCur;
+	c->sl = ((slot_vtab *)pCur->pVtab)->g->pWriting;
+	c->i = 0;
+	return SQLITE_OK;
+}
+
+static int sv_next(sqlite3_vtab_cursor *pCur)
+{
+	((slot_cursor *)pCur)->i++;
+	return SQLITE_OK;
+}
+
+static int sv_eof(sqlite3_vtab_cursor *pCur)
+{
+	slot_cursor *c = (slot_cursor *)pCur;
+	return !c->sl || c->i >= c->sl->nPos;
+}
+
+/* A value not given stays NULL, as SQLite sets the column before asking. */
+static int sv_column(sqlite3_vtab_cursor *pCur, sqlite3_context *ctx, int iCol)
+{
+	slot_cursor *c = (slot_cursor *)pCur;
+	const posrow *r = &c->sl->aPos[c->i];
+	const st_position *pos = &r->pos;
+	switch (iCol) {
+	case SC_MMSI:
+		sqlite3_result_int64(ctx, pos->mmsi);
+		break;
+	case SC_TIME:
+		if (r->nTime)
+			sqlite3_result_text(ctx, r->zTime, r->nTime, SQLITE_STATIC);
+		break;
+	case SC_LAT:
+		if (!isnan(pos->lat))
+			sqlite3_result_double(ctx, pos->lat);
+		break;
+	case SC_LON:
+		if (!isnan(pos->lon))
+			sqlite3_result_double(ctx, pos->lon);
+		break;
+	case SC_SOG:
+		if (!isnan(pos->sog))
+			sqlite3_result_double(ctx, st__f2d(pos->sog));
+		break;
+	case SC_COG:
+		if (!isnan(pos->cog))
+			sqlite3_result_double(ctx, st__f2d(pos->cog));
+		break;
+	case SC_HEADING:
+		if (pos->heading >= 0)
+			sqlite3_result_int(ctx, pos->heading);
+		break;
+	case SC_NAV_STATUS:
+		if (pos->nav_status >= 0)
+			sqlite3_result_int(ctx, pos->nav_status);
+		break;
+	case SC_MSG_TYPE:
+		sqlite3_result_int(ctx, pos->msg_type);
+		break;
+	case SC_GEOM:
+		if (r->nBlob)
+			sqlite3_result_blob(ctx, r->aBlob, r->nBlob, SQLITE_STATIC);
+		break;
+	}
+	return SQLITE_OK;
+}
+
+static int sv_rowid(sqlite3_vtab_cursor *pCur, sqlite3_int64 *pRowid)
+{
+	*pRowid = ((slot_cursor *)pCur)->i;
+	return SQLITE_OK;
+}
+
+/* Eponymous only (no xCreate): it exists in every schema of the
+ * connection as it is, and cannot be created as a table of the case. */
+static const sqlite3_module slotModule = {
+	.xConnect = sv_connect,
+	.xBestIndex = sv_best_index,
+	.xDisconnect = sv_disconnect,
+	.xOpen = sv_open,
+	.xClose = sv_close,
+	.xFilter = sv_filter,
+	.xNext = sv_next,
+	.xEof = sv_eof,
+	.xColumn = sv_column,
+	.xRowid = sv_rowid,
+};
 
 static void bind_int_or_null(sqlite3_stmt *p, int i, int64_t v, int isNull)
 {
@@ -734,31 +851,20 @@ static int write_report(gpkg *g, const st_static_report *r)
 	return rc == SQLITE_DONE ? 0 : 1;
 }
 
-/* Writes one slot: its positions POS_BATCH rows per statement (the rest
- * of a slot handed over early one by one), their R-tree entries, then its
- * reports. */
+/* Writes one slot: its positions in one statement, their R-tree entries,
+ * then its reports. */
 static st_status write_slot(st_store *s, const slot *sl, char *zErr,
                             size_t nErr)
 {
 	gpkg *g = G(s);
-	int i = 0;
-	for (; i + POS_BATCH <= sl->nPos; i += POS_BATCH) {
-		sqlite3_stmt *p = g->pPosBatch;
-		for (int k = 0; k < POS_BATCH; k++)
-			bind_pos(p, k * POS_COLS, &sl->aPos[i + k], g->sourceId);
-		int rc = sqlite3_step(p);
-		sqlite3_reset(p);
-		if (rc != SQLITE_DONE)
-			return sql_fail(g->db, s->zPath, "positions", zErr, nErr);
-	}
-	for (; i < sl->nPos; i++) {
-		sqlite3_stmt *p = g->pPos;
-		bind_pos(p, 0, &sl->aPos[i], g->sourceId);
-		int rc = sqlite3_step(p);
-		sqlite3_reset(p);
-		if (rc != SQLITE_DONE)
-			return sql_fail(g->db, s->zPath, "positions", zErr, nErr);
-	}
+	int i;
+	g->pWriting = sl;
+	sqlite3_bind_int64(g->pPos, 1, g->sourceId);
+	int rc = sqlite3_step(g->pPos);
+	sqlite3_reset(g->pPos);
+	g->pWriting = NULL;
+	if (rc != SQLITE_DONE)
+		return sql_fail(g->db, s->zPath, "positions", zErr, nErr);
 	for (i = 0; g->pBuild && i < sl->nPos; i++) {
 		/* a failed put drops the build: bulk_end packs the usual way */
 		if (sl->aPos[i].nBlob && st__rtree_build_put(g->pBuild, &sl->aPos[i].e)) {
@@ -930,28 +1036,20 @@ static st_status gp_bulk_begin(st_store *s, int64_t sourceId)
 			return st__store_err(s, ST_ESTORE, "%s: %s", s->zPath, zErr);
 	}
 	g->buildOn = g->pBuild != NULL;
+	if (!g->haveModule) {
+		if (sqlite3_create_module(g->db, "st_slot_positions", &slotModule, g) !=
+		    SQLITE_OK)
+			return db_err(s, "st_slot_positions");
+		g->haveModule = 1;
+	}
 	if (!g->pPos &&
 	    sqlite3_prepare_v3(g->db,
 	        "INSERT INTO positions (mmsi, time, lat, lon, sog, cog, heading,"
-	        " nav_status, msg_type, source_id, geom) VALUES"
-	        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
-	        &g->pPos, NULL) != SQLITE_OK)
+	        " nav_status, msg_type, source_id, geom) SELECT mmsi, time, lat,"
+	        " lon, sog, cog, heading, nav_status, msg_type, ?1, geom FROM"
+	        " st_slot_positions", -1, SQLITE_PREPARE_PERSISTENT, &g->pPos,
+	        NULL) != SQLITE_OK)
 		return db_err(s, "positions");
-	if (!g->pPosBatch) {
-		sqlite3_str *pStr = sqlite3_str_new(g->db);
-		sqlite3_str_appendall(pStr, "INSERT INTO positions (mmsi, time, lat,"
-		    " lon, sog, cog, heading, nav_status, msg_type, source_id, geom)"
-		    " VALUES ");
-		for (int i = 0; i < POS_BATCH; i++)
-			sqlite3_str_appendall(pStr, i ? ", (?,?,?,?,?,?,?,?,?,?,?)"
-			                              : "(?,?,?,?,?,?,?,?,?,?,?)");
-		char *z = sqlite3_str_finish(pStr);
-		int prc = z ? sqlite3_prepare_v3(g->db, z, -1,
-		    SQLITE_PREPARE_PERSISTENT, &g->pPosBatch, NULL) : SQLITE_NOMEM;
-		sqlite3_free(z);
-		if (prc != SQLITE_OK)
-			return db_err(s, "positions");
-	}
 	if (!g->pRep &&
 	    sqlite3_prepare_v3(g->db,
 	        "INSERT INTO vessel_reports (mmsi, time, imo, name, callsign,"
@@ -1099,8 +1197,6 @@ static void gp_bulk_abort(st_store *s)
 	}
 	st__rtree_build_free(g->pBuild);
 	g->pBuild = NULL;
-	if (g->pPosBatch)
-		sqlite3_reset(g->pPosBatch);
 	if (g->pPos)
 		sqlite3_reset(g->pPos);
 	if (g->pRep)
@@ -1191,7 +1287,6 @@ static void gp_close(st_store *s)
 	for (int i = 0; i < N_STMT_CACHE; i++)
 		sqlite3_finalize(g->aCache[i].pStmt);
 	sqlite3_finalize(g->pPos);
-	sqlite3_finalize(g->pPosBatch);
 	st__rtree_build_free(g->pBuild);
 	sqlite3_finalize(g->pRep);
 	sqlite3_close(g->db);
