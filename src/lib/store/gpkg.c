@@ -78,6 +78,7 @@ typedef struct gpkg {
 	int haveBox;
 	st_time_ms tCache;        /* last second formatted, for the time text */
 	char zTimeCache[32];
+	int nTimeCache;           /* its length */
 	int haveModule;           /* st_slot_positions is registered */
 	const slot *pWriting;     /* the slot st_slot_positions reads */
 	/* a load into an empty table builds its R-tree as the rows go in:
@@ -1073,7 +1074,7 @@ static st_status gp_position(st_store *s, const st_position *pos)
 		 * second once, then patch in the milliseconds */
 		st_time_ms sec = pos->t - (((pos->t % 1000) + 1000) % 1000);
 		if (sec != g->tCache) {
-			st__time_iso(sec, g->zTimeCache);
+			g->nTimeCache = (int)st__time_iso(sec, g->zTimeCache);
 			g->tCache = sec;
 		}
 		char *z = r->zTime;
@@ -1083,10 +1084,10 @@ static st_status gp_position(st_store *s, const st_position *pos)
 			z[20] = (char)('0' + ms / 100);
 			z[21] = (char)('0' + ms / 10 % 10);
 			z[22] = (char)('0' + ms % 10);
+			r->nTime = g->nTimeCache;
 		} else {
-			st__time_iso(pos->t, z);
+			r->nTime = (int)st__time_iso(pos->t, z);
 		}
-		r->nTime = (int)strlen(z);
 	}
 	r->nBlob = 0;
 	int64_t id = g->nextId++;

@@ -231,6 +231,8 @@ static void free_vagg(st_store *s)
 	s->aV = NULL;
 	s->pVLast = NULL;
 	s->nVSlot = s->nV = 0;
+	memset(s->aVq, 0, sizeof s->aVq);
+	s->iVq = 0;
 }
 
 void st_store_close(st_store *s)
@@ -554,13 +556,45 @@ st_status st_store_ingest_begin(st_store *s, const st_source_info *src,
 	return ST_OK;
 }
 
+/* The vessel summaries are a hash table much larger than the cache, so
+ * finding a vessel's is a cache miss nearly every time. A position's update
+ * (a count, the first and last time) therefore waits ST__VQ_N positions
+ * while a prefetch brings its slot in; the updates commute, so the order
+ * they are made in changes nothing. The waiting ones are made before the
+ * summaries are read (vq_flush). */
+static int vq_apply(st_store *s, int i)
+{
+	if (!s->aVq[i].mmsi)
+		return 0;
+	st__vagg *v = vagg_get(s, s->aVq[i].mmsi);
+	if (!v)
+		return 1;
+	v->nPos++;
+	seen(v, s->aVq[i].t);
+	s->aVq[i].mmsi = 0;
+	return 0;
+}
+
+static st_status vq_flush(st_store *s)
+{
+	for (int i = 0; i < ST__VQ_N; i++)
+		if (vq_apply(s, i))
+			return st__store_err(s, ST_ENOMEM, "out of memory");
+	return ST_OK;
+}
+
 st_status st_store_ingest_position(st_store *s, const st_position *p)
 {
-	st__vagg *v = vagg_get(s, p->mmsi);
-	if (!v)
+	int i = s->iVq;
+	if (vq_apply(s, i))
 		return st__store_err(s, ST_ENOMEM, "out of memory");
-	v->nPos++;
-	seen(v, p->t);
+	/* as vagg_get keeps it: 0 marks an empty slot */
+	uint32_t mmsi = p->mmsi ? p->mmsi : 0xffffffffu;
+	s->aVq[i].mmsi = mmsi;
+	s->aVq[i].t = p->t;
+	s->iVq = (i + 1) % ST__VQ_N;
+	if (s->nVSlot)
+		__builtin_prefetch(&s->aV[hash_mmsi(mmsi) & (s->nVSlot - 1)], 1);
 	st_status rc = s->pMethods->xPosition(s, p);
 	if (rc == ST_OK)
 		s->stats.positions++;
@@ -662,7 +696,9 @@ st_status st_store_ingest_end(st_store *s, const st_source_info *src)
 	if (!s->inIngest)
 		return st__store_err(s, ST_EINVAL, "no ingest is open");
 	double t0 = mono(), c0 = cpu();
-	st_status rc = s->pMethods->xBulkEnd(s);
+	st_status rc = vq_flush(s);
+	if (rc == ST_OK)
+		rc = s->pMethods->xBulkEnd(s);
 	double t1 = mono(), c1 = cpu();
 	if (rc == ST_OK && s->nV) {
 		st__vagg **ap = malloc(s->nV * sizeof *ap);

@@ -61,6 +61,8 @@ typedef struct st__backend {
 	st_status (*xMergeVessels)(st_store *s, st__vagg *const *apV, size_t n);
 } st__backend;
 
+#define ST__VQ_N 16
+
 struct st_store {
 	const st__backend *pMethods;
 	char zErr[1024];
@@ -77,6 +79,12 @@ struct st_store {
 	st__vagg *aV;             /* open-addressing hash of the ingest */
 	size_t nVSlot, nV;
 	st__vagg *pVLast;         /* the last slot found: feeds often repeat */
+	/* positions whose summary update waits for its prefetch (store.c) */
+	struct {
+		uint32_t mmsi;        /* 0: nothing waits here */
+		st_time_ms t;
+	} aVq[ST__VQ_N];
+	int iVq;
 	void *pImpl;              /* backend state */
 };
 
