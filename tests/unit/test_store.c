@@ -585,6 +585,85 @@ static void test_pack_chunks(void **state)
 	pack_one("SELECT id, x, y FROM pts ORDER BY id * 7919 % 30011", "30000");
 }
 
+/* A failure inside a bulk load, where the writer thread makes the SQLite
+ * calls (and, with ST_STORE_THREADS=1, where the caller makes them): a
+ * trigger refuses one position in the middle of a large file, then one
+ * vessel report. The load stops with SQLite's message and the table's
+ * name, the case is what it was before the file, and the same file goes
+ * in once the trigger is gone. */
+static int load_file(st_store *s, const st_source_info *src, uint32_t mmsiBad,
+                     int nPos, uint32_t repBad)
+{
+	if (st_store_ingest_begin(s, src, NULL) != ST_OK)
+		return 1;
+	for (int i = 0; i < nPos; i++) {
+		st_position p = pos(i == nPos / 2 ? mmsiBad : 200000000u + (uint32_t)(i % 500),
+		                    1600000000000LL + i * 1000LL, 10 + (i % 700) * 0.01,
+		                    20 + (i % 900) * 0.01);
+		if (st_store_ingest_position(s, &p) != ST_OK)
+			goto fail;
+		if (i % 1000 == 0) {
+			st_static_report r = report(i == nPos / 2 + 1000 ? repBad : 200000000u + (uint32_t)(i % 500),
+			                            p.t, i % 2000 ? "EVER GIVEN" : "EVER GREEN");
+			if (st_store_ingest_static(s, &r) != ST_OK)
+				goto fail;
+		}
+	}
+	return st_store_ingest_end(s, src) == ST_OK ? 0 : 1;
+fail:
+	st_store_ingest_abort(s);
+	return 1;
+}
+
+static void writer_failure(const char *zThreads, const char *zCase)
+{
+	setenv("ST_STORE_THREADS", zThreads, 1);
+	char zErr[512];
+	st_store *s;
+	assert_int_equal(st_store_open(&s, path(zCase), ST_STORE_CREATE, zErr,
+	                               sizeof zErr), ST_OK);
+	st_source_info a = source("first.nmea", 'a');
+	assert_int_equal(load_file(s, &a, 1, 10, 1), 0);
+	assert_int_equal(st_store_query(s, "CREATE TRIGGER refuse BEFORE INSERT"
+	    " ON positions WHEN NEW.mmsi = 999 BEGIN SELECT RAISE(ABORT,"
+	    " 'refused by the test'); END", NULL, NULL, zErr, sizeof zErr), ST_OK);
+	assert_int_equal(st_store_query(s, "CREATE TRIGGER refuse_report BEFORE"
+	    " INSERT ON vessel_reports WHEN NEW.mmsi = 777 BEGIN SELECT"
+	    " RAISE(ABORT, 'report refused by the test'); END", NULL, NULL, zErr,
+	    sizeof zErr), ST_OK);
+	st_source_info b = source("second.nmea", 'b');
+	for (int k = 0; k < 2; k++) {
+		/* a position refused, then a report */
+		assert_int_equal(load_file(s, &b, k ? 2 : 999, 20000, k ? 777 : 3), 1);
+		const char *zMsg = st_store_errmsg(s);
+		assert_non_null(strstr(zMsg, k ? "vessel_reports" : "positions"));
+		assert_non_null(strstr(zMsg, k ? "report refused by the test"
+		                               : "refused by the test"));
+		assert_int_equal(q_int(s, "SELECT count(*) FROM sources"), 1);
+		assert_int_equal(q_int(s, "SELECT count(*) FROM positions"), 10);
+		assert_int_equal(q_int(s, "SELECT count(*) FROM vessel_reports"), 1);
+		assert_int_equal(q_int(s, "SELECT count(*) FROM rtree_positions_geom"), 10);
+	}
+	assert_int_equal(st_store_query(s, "DROP TRIGGER refuse; DROP TRIGGER"
+	    " refuse_report", NULL, NULL, zErr, sizeof zErr), ST_OK);
+	assert_int_equal(load_file(s, &b, 999, 20000, 777), 0);
+	assert_int_equal(q_int(s, "SELECT count(*) FROM positions"), 20010);
+	assert_int_equal(q_int(s, "SELECT count(*) FROM rtree_positions_geom"), 20010);
+	text_row row;
+	memset(&row, 0, sizeof row);
+	st_store_query(s, "SELECT rtreecheck('rtree_positions_geom')", keep_row,
+	               &row, zErr, sizeof zErr);
+	assert_string_equal(row.z[0], "ok");
+	st_store_close(s);
+	unsetenv("ST_STORE_THREADS");
+}
+
+static void test_writer_failure(void **state)
+{
+	writer_failure("2", "fail-threads.gpkg");
+	writer_failure("1", "fail-one.gpkg");
+}
+
 static void test_not_a_case(void **state)
 {
 	char zErr[512];
@@ -641,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_ingest_and_vessels),
 		cmocka_unit_test(test_packed_rtree),
 		cmocka_unit_test(test_pack_chunks),
+		cmocka_unit_test(test_writer_failure),
 		cmocka_unit_test(test_not_a_case),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
