@@ -77,6 +77,14 @@ sq "SELECT mmsi || '|' || coalesce(name, '') || '|' || coalesce(destination, '')
 cmp -s "$T/pgr.txt" "$T/gpr.txt" || { echo "vessel reports differ:"; diff "$T/pgr.txt" "$T/gpr.txt" | head; exit 1; }
 echo "vessels and reports match"
 
+# Each source's SHA-256 (computed while the file went in, written at the
+# end of its transaction) is the file's, in both backends.
+for f in $FILES; do
+	h=$(sha256sum < "$f" | cut -d' ' -f1)
+	[ "$(pq "SELECT count(*) FROM sources WHERE sha256 = '$h'")" = 1 ] || { echo "$f: SHA-256 not recorded in PostGIS"; exit 1; }
+	[ "$(sq "SELECT count(*) FROM sources WHERE sha256 = '$h'")" = 1 ] || { echo "$f: SHA-256 not recorded in the GeoPackage"; exit 1; }
+done
+
 # The same file again is skipped.
 "$ST_BIN" ingest "$URL" "$AIS/noaa-marinecadastre-2023-01-11-sample.csv" 2>"$T/again.txt"
 grep -q "already in the case" "$T/again.txt" || { echo "a second ingest was not skipped"; cat "$T/again.txt"; exit 1; }
