@@ -5,6 +5,7 @@
 # (tag blocks, $PGHP lines, USCG trailers, multi-sentence messages and the
 # odd broken line included, as received), then times on that file:
 #   wc -l                          the physical limit: reading the bytes
+#   lines_bench                    shiptrace's line source alone, no decoding
 #   shiptrace decode --format none decoding to records, no output
 #   shiptrace decode               writing gpsd-style JSON lines
 #   gpsdecode -u -j                gpsd's decoder (Debian gpsd-clients)
@@ -70,6 +71,12 @@ best_of() {
 }
 
 best_of "wc -l" wc -l "$CORPUS"
+# shiptrace's own floor: the line source every reader uses, lines found
+# and handed out, nothing decoded (bench/lines_bench.c)
+LB=$(dirname "$ST")/lines_bench
+if [ -x "$LB" ]; then
+	best_of "line source only" "$LB" "$CORPUS"
+fi
 if "$ST" decode --format none "$AIS/libais-tagblock.nmea" > /dev/null 2>&1; then
 	best_of "shiptrace --format none" "$ST" decode --format none "$CORPUS"
 else
