@@ -5,8 +5,9 @@
  * it as it is. A new case is built under a temporary name and renamed into
  * place. One file's ingest is one transaction in the rollback journal; a
  * killed ingest leaves a hot journal that the next open rolls back. The
- * bulk path appends positions 32 rows per INSERT with the R-tree insert
- * trigger dropped inside the transaction, builds the R-tree by packing
+ * bulk path appends positions 1,024 rows per INSERT ... SELECT from a
+ * virtual table over the rows in memory, with the R-tree insert trigger
+ * dropped inside the transaction, builds the R-tree by packing
  * (rtree.c: during the load into an empty table, from the table after a
  * large one, with SQL after a small one) and puts the trigger back: every
  * other insert path keeps the index current through the triggers, whose
@@ -620,7 +621,7 @@ static st_status gp_tables(st_store *s, st_table_fn xTable, void *ctx)
 
 /* The caller's thread (gp_position, gp_static) fills slot iFill: the time
  * text, the geometry blob, the R-tree entry, a copy of each report. A full
- * slot goes to the writer, which binds and steps its rows, puts its R-tree
+ * slot goes to the writer, which inserts its positions, puts its R-tree
  * entries (writing a chunk of the index when one is full) and inserts its
  * reports, slot after slot in the order they were filled, so the ids and
  * the rowid map come out as in a load on one thread. The caller waits only
@@ -640,8 +641,9 @@ static int valid_fix(double lat, double lon)
  * one statement, INSERT INTO positions (...) SELECT ... FROM
  * st_slot_positions, over an eponymous virtual table whose rows are the
  * slot's, read in place: SQLite takes each value through xColumn, with no
- * parameter to bind per value (binding eleven parameters a row was a fifth
- * of the writer's instructions), and one statement covers a whole slot. */
+ * parameter to bind per value (binding eleven parameters a row was a
+ * fifth of the instructions of inserting it), and one statement covers a
+ * whole slot. */
 typedef struct slot_vtab {
 	sqlite3_vtab base;
 	gpkg *g;
@@ -984,6 +986,8 @@ static st_status hand_over(st_store *s)
 {
 	gpkg *g = G(s);
 	slot *sl = &g->aSlot[g->iFill];
+	if (g->fdFlush >= 0 && ++g->nHanded % FLUSH_SLOTS == 0)
+		sync_file_range(g->fdFlush, 0, 0, SYNC_FILE_RANGE_WRITE);
 	if (!g->haveWriter) {
 		if (g->wRc == ST_OK)
 			g->wRc = write_slot(s, sl, g->zWErr, sizeof g->zWErr);
@@ -991,8 +995,6 @@ static st_status hand_over(st_store *s)
 		return g->wRc == ST_OK ? ST_OK
 		                       : st__store_err(s, g->wRc, "%s", g->zWErr);
 	}
-	if (g->fdFlush >= 0 && ++g->nHanded % FLUSH_SLOTS == 0)
-		sync_file_range(g->fdFlush, 0, 0, SYNC_FILE_RANGE_WRITE);
 	pthread_mutex_lock(&g->mu);
 	g->nFull++;
 	pthread_cond_signal(&g->cvFull);
